@@ -1,0 +1,67 @@
+/** Small pixel kernels over packed RGB frames. */
+
+/** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
+export function rgbToGray(rgb: Uint8Array, out = new Uint8Array(rgb.length / 3)): Uint8Array {
+  for (let i = 0, j = 0; j < out.length; i += 3, j++) {
+    out[j] = (77 * rgb[i]! + 150 * rgb[i + 1]! + 29 * rgb[i + 2]! + 128) >> 8;
+  }
+  return out;
+}
+
+/** Mean squared difference over all RGB samples, pixels in 0–255: the text-to-video "energy". */
+export function meanSquaredDifference(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    sum += d * d;
+  }
+  return sum / a.length;
+}
+
+/** Mean absolute difference, pixels in 0–255 (the movie-frame notebook's gray distance). */
+export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
+/** RGB → RGBA with opaque alpha, for libraries that take canvas-style ImageData. */
+export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray {
+  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    out[j] = rgb[i]!;
+    out[j + 1] = rgb[i + 1]!;
+    out[j + 2] = rgb[i + 2]!;
+    out[j + 3] = 255;
+  }
+  return out;
+}
+
+/**
+ * Area-average an S×S RGB frame down to G×G RGB, scaled to [0, 1]. This is the
+ * frame descriptor for coreset selection and for the diversity statistics.
+ */
+export function thumbnailDescriptor(rgb: Uint8Array, size: number, grid: number): Float32Array {
+  const sums = new Float64Array(grid * grid * 3);
+  const counts = new Uint32Array(grid * grid);
+  for (let y = 0; y < size; y++) {
+    const gy = Math.floor((y * grid) / size);
+    for (let x = 0; x < size; x++) {
+      const cell = gy * grid + Math.floor((x * grid) / size);
+      const p = (y * size + x) * 3;
+      for (let c = 0; c < 3; c++) sums[cell * 3 + c] = sums[cell * 3 + c]! + rgb[p + c]!;
+      counts[cell] = counts[cell]! + 1;
+    }
+  }
+  return Float32Array.from(sums, (sum, i) => sum / (255 * counts[Math.floor(i / 3)]!));
+}
+
+/** Root-mean-square difference of two descriptors: L2 distance over √dims, in [0, 1]. */
+export function descriptorDistance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    sum += d * d;
+  }
+  return Math.sqrt(sum / a.length);
+}

@@ -1,0 +1,129 @@
+import sharp from 'sharp';
+import { ErrorCode, FramesiftError } from '../errors.ts';
+import { Frame } from './frame.ts';
+import { fitInside, letterbox } from './letterbox.ts';
+import { limitExceeded, timedOut, type Limits } from './limits.ts';
+import type { Sniffed } from './sniff.ts';
+import type { MediaInfo, MediaSource } from './source.ts';
+
+// libvips' cache would keep every decoded window alive across files.
+sharp.cache(false);
+
+/**
+ * Bytes of normalised frames decoded per libvips call. sharp returns a call's
+ * whole output as one buffer, and a call that starts at page N re-decodes pages
+ * 0..N−1 to composite them, so windows trade memory for repeated work: 32 MiB is
+ * about 170 frames at 256×256, which covers all but the longest GIFs in one call.
+ */
+export const GIF_WINDOW_BYTES = 32 * 1024 * 1024;
+
+/** Browsers play a GIF delay of 0 or 10 ms as 100 ms; so do we, in `timeMs`. */
+export function effectiveDelay(rawMs: number): number {
+  return rawMs <= 10 ? 100 : rawMs;
+}
+
+export interface GifSourceOptions {
+  size: number;
+  limits: Limits;
+  deadline: number;
+  windowBytes?: number;
+}
+
+export async function openGif(path: string, sniffed: Sniffed, options: GifSourceOptions): Promise<MediaSource> {
+  const { size, limits } = options;
+  const sharpOptions = {
+    failOn: 'none' as const,
+    // Our own canvas and frame checks come first; this is libvips' backstop against a frame
+    // descriptor far larger than the canvas it claims.
+    limitInputPixels: limits.maxCanvasPixels,
+  };
+  const meta = await sharp(path, sharpOptions).metadata().catch((error: unknown) => {
+    throw fromSharpError(error);
+  });
+  const width = meta.width ?? 0;
+  const pageHeight = meta.pageHeight ?? meta.height ?? 0;
+  const pages = meta.pages ?? 1;
+  if (width === 0 || pageHeight === 0) {
+    throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected a GIF canvas with non-zero size but found ${width}×${pageHeight}`);
+  }
+  if (width * pageHeight > limits.maxCanvasPixels) {
+    throw limitExceeded('canvas pixels', limits.maxCanvasPixels, `${width}×${pageHeight}`);
+  }
+  if (pages > limits.maxFrames) throw limitExceeded('frames', limits.maxFrames, pages);
+
+  const rawDelays = Array.from({ length: pages }, (_, i) => meta.delay?.[i] ?? 100);
+  const rawStarts = startTimes(rawDelays);
+  const effectiveStarts = startTimes(rawDelays.map(effectiveDelay));
+  if (effectiveStarts[pages]! > limits.maxDurationMs) {
+    throw limitExceeded('duration in ms', limits.maxDurationMs, effectiveStarts[pages]!);
+  }
+
+  const fit = fitInside(width, pageHeight, size);
+  const frameBytes = fit.width * fit.height * 3;
+  const perWindow = Math.max(1, Math.floor((options.windowBytes ?? GIF_WINDOW_BYTES) / frameBytes));
+  const warnings = new Set<string>();
+  let decodedFrames = pages;
+
+  const decodeWindow = async (page: number, count: number): Promise<Buffer> => {
+    const remainingMs = options.deadline - Date.now();
+    if (remainingMs <= 0) throw timedOut(limits);
+    const pipeline = sharp(path, { ...sharpOptions, limitInputPixels: limits.maxCanvasPixels * count, page, pages: count })
+      .on('warning', (message: string) => warnings.add(message.trim()))
+      .timeout({ seconds: Math.max(1, Math.ceil(remainingMs / 1000)) })
+      .resize(fit.width, fit.height, { fit: 'fill', kernel: 'linear' })
+      .flatten({ background: '#000000' })
+      .raw();
+    try {
+      return await pipeline.toBuffer();
+    } catch (error) {
+      throw fromSharpError(error, limits);
+    }
+  };
+
+  const info: MediaInfo = { ...sniffed, width, height: pageHeight, loopCount: meta.loop ?? 1 };
+  return {
+    info,
+    get warnings() {
+      return [...warnings];
+    },
+    duration: () => ({ effectiveMs: effectiveStarts[decodedFrames]!, rawMs: rawStarts[decodedFrames]! }),
+    async *frames() {
+      let next: Promise<Buffer> | undefined = decodeWindow(0, Math.min(perWindow, pages));
+      for (let start = 0; start < pages && next; start += perWindow) {
+        const window: Buffer = await next;
+        const following = start + perWindow;
+        // Decode the next window on libvips' thread while this one is analysed on ours.
+        next = following < pages ? decodeWindow(following, Math.min(perWindow, pages - following)) : undefined;
+        next?.catch(() => undefined);
+        const inWindow = Math.floor(window.length / frameBytes);
+        for (let k = 0; k < inWindow; k++) {
+          const index = start + k;
+          yield new Frame(index, effectiveStarts[index]!, rawStarts[index]!, size, letterbox(window, k * frameBytes, fit, size));
+        }
+        if (inWindow < Math.min(perWindow, pages - start)) {
+          decodedFrames = start + inWindow;
+          warnings.add(`Decoded ${decodedFrames} of the ${pages} frames the header declares`);
+          return;
+        }
+      }
+    },
+  };
+}
+
+function startTimes(delays: number[]): number[] {
+  const starts = [0];
+  for (const delay of delays) starts.push(starts[starts.length - 1]! + delay);
+  return starts;
+}
+
+function fromSharpError(error: unknown, limits?: Limits): FramesiftError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new FramesiftError(ErrorCode.LIMIT_EXCEEDED, `Expected frames within the canvas limit but libvips found: ${message}`, { cause: error });
+  }
+  if (/timeout/i.test(message) && limits) return timedOut(limits);
+  if (/no frames/i.test(message)) {
+    return new FramesiftError(ErrorCode.EMPTY_INPUT, `Expected at least one frame but the GIF has none (${message})`, { cause: error });
+  }
+  return new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected decodable GIF data but libvips reported: ${message}`, { cause: error });
+}

@@ -1,0 +1,54 @@
+import type { Frame } from '../media/frame.ts';
+import { invalidOption, positiveInteger } from '../is.ts';
+
+/** A chosen frame and the selector's own score for it (what made it a key frame). */
+export interface Choice {
+  index: number;
+  score: number | null;
+}
+
+/** A shot found by cut detection: where it starts. */
+export interface Shot {
+  startFrame: number;
+  startMs: number;
+}
+
+export interface SelectorOutcome {
+  /** In ascending frame order; an index may repeat when a selector pads. */
+  picks: Choice[];
+  shots?: Shot[];
+}
+
+/**
+ * Frames in, decisions out. A selector sees every frame once, in order, and
+ * answers whether the engine should keep that frame's pixels because it is
+ * picked or may still be. Frames it did not ask to keep but picks in the end
+ * are decoded again, so a selector that decides late costs a second pass.
+ */
+export interface Selector {
+  push(frame: Frame): boolean;
+  finish(): SelectorOutcome;
+}
+
+export interface SelectorDefinition<Options extends object> {
+  readonly name: string;
+  /** Bumped when the same options would pick different frames. */
+  readonly version: number;
+  readonly defaults: Readonly<Options>;
+  /** Validates user options, fills in defaults, and rejects unknown keys. */
+  parse(raw: Record<string, unknown>): Options;
+  create(options: Options): Selector;
+}
+
+/** Every selector caps its output; 10 is the GIF notebook's number. */
+export const DEFAULT_MAX_KEY_FRAMES = 10;
+
+export function rejectUnknown(selector: string, raw: Record<string, unknown>, known: object): void {
+  for (const key of Object.keys(raw)) {
+    if (!(key in known)) throw invalidOption(`${selector}.${key}`, `one of ${Object.keys(known).join(', ')}`, key);
+  }
+}
+
+export function parseMaxKeyFrames(selector: string, value: unknown): number {
+  return positiveInteger(`${selector}.maxKeyFrames`, value);
+}

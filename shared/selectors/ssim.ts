@@ -1,0 +1,66 @@
+import { ssimGray } from '../analysis/ssim.ts';
+import { numberInRange, parseSpan, spanReached, type Span } from '../is.ts';
+import type { Frame } from '../media/frame.ts';
+import {
+  DEFAULT_MAX_KEY_FRAMES,
+  parseMaxKeyFrames,
+  rejectUnknown,
+  type Choice,
+  type SelectorDefinition,
+} from './selector.ts';
+
+export interface SsimOptions {
+  /** A frame is a candidate when its SSIM with the previous frame is below this. */
+  threshold: number;
+  /** Frames (10) or seconds ("0.5s") that must pass since the last key frame. */
+  minGap: Span;
+  maxKeyFrames: number;
+  /** Repeat the last key frame until there are exactly maxKeyFrames. */
+  pad: boolean;
+}
+
+/**
+ * The GIF notebook's rule with both of its bugs fixed: SSIM is taken on 0–255
+ * grayscale (the notebook divided by 255 twice, so SSIM never left 1.0), and
+ * the gap counts frames since the last key frame (the notebook reset it on
+ * every frame, so it never picked a second one).
+ */
+export const ssimSelector: SelectorDefinition<SsimOptions> = {
+  name: 'ssim',
+  version: 1,
+  defaults: Object.freeze({ threshold: 0.95, minGap: { frames: 10 }, maxKeyFrames: DEFAULT_MAX_KEY_FRAMES, pad: false }),
+  parse(raw) {
+    rejectUnknown('ssim', raw, this.defaults);
+    const options = { ...this.defaults, ...raw };
+    return {
+      threshold: numberInRange('ssim.threshold', options.threshold, -1, 1),
+      minGap: 'minGap' in raw ? parseSpan('ssim.minGap', raw.minGap) : this.defaults.minGap,
+      maxKeyFrames: parseMaxKeyFrames('ssim', options.maxKeyFrames),
+      pad: Boolean(options.pad),
+    };
+  },
+  create({ threshold, minGap, maxKeyFrames, pad }) {
+    const picks: Choice[] = [];
+    let previous: Frame | undefined;
+    let lastKey: Frame | undefined;
+    return {
+      push(frame) {
+        const similarity = previous ? ssimGray(previous.gray, frame.gray, frame.size, frame.size) : null;
+        if (similarity !== null) frame.stats.ssim = similarity;
+        previous = frame;
+        const isKey =
+          picks.length < maxKeyFrames &&
+          (lastKey === undefined || (similarity! < threshold && spanReached(minGap, lastKey, frame)));
+        if (!isKey) return false;
+        picks.push({ index: frame.index, score: similarity });
+        lastKey = frame;
+        return true;
+      },
+      finish() {
+        const last = picks[picks.length - 1];
+        while (pad && last && picks.length < maxKeyFrames) picks.push({ ...last });
+        return { picks };
+      },
+    };
+  },
+};
