@@ -65,3 +65,25 @@ export function descriptorDistance(a: Float32Array, b: Float32Array): number {
   }
   return Math.sqrt(sum / a.length);
 }
+
+/** Bins per channel of the joint colour histogram: 4×4×4 = 64 bins. */
+export const HISTOGRAM_LEVELS = 4;
+
+/** Joint RGB histogram with 4 levels per channel, normalised to sum to 1. */
+export function colourHistogram(rgb: Uint8Array): Float32Array {
+  const counts = new Uint32Array(HISTOGRAM_LEVELS ** 3);
+  const shift = 8 - Math.log2(HISTOGRAM_LEVELS);
+  for (let i = 0; i < rgb.length; i += 3) {
+    const bin = ((rgb[i]! >> shift) * HISTOGRAM_LEVELS + (rgb[i + 1]! >> shift)) * HISTOGRAM_LEVELS + (rgb[i + 2]! >> shift);
+    counts[bin] = counts[bin]! + 1;
+  }
+  const pixels = rgb.length / 3;
+  return Float32Array.from(counts, (n) => n / pixels);
+}
+
+/** Total variation distance between two normalised histograms, in [0, 1]. */
+export function histogramDistance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / 2;
+}

@@ -1,5 +1,5 @@
 import { perceptualHash } from '../analysis/phash.ts';
-import { rgbToGray, thumbnailDescriptor } from '../analysis/pixels.ts';
+import { colourHistogram, rgbToGray, thumbnailDescriptor } from '../analysis/pixels.ts';
 
 /** Cells per side of the coreset/diversity descriptor: 16×16 RGB means, 768 numbers in [0, 1]. */
 export const DESCRIPTOR_GRID = 16;
@@ -23,6 +23,7 @@ export class Frame {
   #gray: Uint8Array | undefined;
   #descriptor: Float32Array | undefined;
   #phash: string | undefined;
+  #histogram: Float32Array | undefined;
 
   constructor(index: number, timeMs: number, rawTimeMs: number, size: number, rgb: Uint8Array) {
     this.index = index;
@@ -38,6 +39,10 @@ export class Frame {
 
   get descriptor(): Float32Array {
     return (this.#descriptor ??= thumbnailDescriptor(this.rgb, this.size, DESCRIPTOR_GRID));
+  }
+
+  get histogram(): Float32Array {
+    return (this.#histogram ??= colourHistogram(this.rgb));
   }
 
   get phash(): string {

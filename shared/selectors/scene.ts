@@ -1,4 +1,4 @@
-import { descriptorDistance } from '../analysis/pixels.ts';
+import { descriptorDistance, histogramDistance } from '../analysis/pixels.ts';
 import { numberInRange, parseSpan, positiveInteger, spanReached, type Span } from '../is.ts';
 import type { Frame } from '../media/frame.ts';
 import {
@@ -24,11 +24,14 @@ export interface SceneOptions {
 
 /**
  * Content-change cut detection in the manner of PySceneDetect's
- * AdaptiveDetector. Content change is the RMS distance between consecutive
- * frames' 16×16 RGB descriptors, which averages away grain and noise. A cut
- * must be large in absolute terms and large against its neighbours, so a fade
- * or a dissolve, whose changes are steady, does not fire, nor does fast motion.
- * A frame whose next frame returns to what came before it is a flash, not a cut.
+ * AdaptiveDetector. Content change between consecutive frames is the mean of
+ * two distances: where things are (RMS distance of the 16×16 RGB descriptors,
+ * which averages away grain and noise) and what colours there are (total
+ * variation distance of 64-bin colour histograms, which a pan or fast motion
+ * barely moves). A cut must be large in absolute terms and large against its
+ * neighbours, so a fade or a dissolve, whose changes are steady, does not fire.
+ * A frame whose neighbours on both sides look alike is a flash, not a cut, and
+ * neither is the return from it.
  *
  * Representative frame: the middle frame of each shot, floor((first + last) / 2),
  * clear of the transitions at both ends. Over maxKeyFrames shots, the longest win.
@@ -90,7 +93,7 @@ class CutDetector {
 
   push(frame: Frame): void {
     const previous = this.#recent.get(frame.index - 1);
-    this.#changes.push(previous ? descriptorDistance(previous.descriptor, frame.descriptor) : 0);
+    this.#changes.push(previous ? contentChange(previous, frame) : 0);
     this.#recent.set(frame.index, frame);
     if (frame.index === 0) this.#shots.push({ startFrame: 0, startMs: frame.timeMs, cutScore: null });
     frame.stats.content = this.#changes[frame.index]!;
@@ -126,12 +129,19 @@ class CutDetector {
     this.#shots.push({ startFrame: i, startMs: frame.timeMs, cutScore: change });
   }
 
-  /** Frame i is a flash when the frame after it looks like the frame before it again. */
+  /** Frame i starts or ends a flash when the frames either side of the flash look alike. */
   #isFlash(i: number, change: number): boolean {
-    const before = this.#recent.get(i - 1);
-    const after = this.#recent.get(i + 1);
-    return before !== undefined && after !== undefined && descriptorDistance(before.descriptor, after.descriptor) < change / 2;
+    const alike = (a: number, b: number) => {
+      const x = this.#recent.get(a);
+      const y = this.#recent.get(b);
+      return x !== undefined && y !== undefined && contentChange(x, y) < change / 2;
+    };
+    return alike(i - 1, i + 1) || alike(i - 2, i);
   }
+}
+
+export function contentChange(a: Frame, b: Frame): number {
+  return (descriptorDistance(a.descriptor, b.descriptor) + histogramDistance(a.histogram, b.histogram)) / 2;
 }
 
 function representatives(shots: DetectedShot[], frames: number, maxKeyFrames: number): Choice[] {
