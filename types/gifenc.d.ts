@@ -14,10 +14,10 @@ declare module 'gifenc' {
     finish(): void;
     bytes(): Uint8Array;
   }
-  function GIFEncoder(options?: { auto?: boolean }): Encoder;
-  function quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number, options?: { format?: 'rgb565' | 'rgb444' | 'rgba4444'; oneBitAlpha?: boolean | number }): Palette;
-  function applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: Palette, format?: 'rgb565' | 'rgb444' | 'rgba4444'): Uint8Array;
-  /** gifenc is CommonJS, so Node's ESM loader sees only its default export. */
+  type Format = 'rgb565' | 'rgb444' | 'rgba4444';
+  export function GIFEncoder(options?: { auto?: boolean }): Encoder;
+  export function quantize(rgba: Uint8Array, maxColors: number, options?: { format?: Format; oneBitAlpha?: boolean | number }): Palette;
+  export function applyPalette(rgba: Uint8Array, palette: Palette, format?: Format): Uint8Array;
   const gifenc: { GIFEncoder: typeof GIFEncoder; quantize: typeof quantize; applyPalette: typeof applyPalette };
   export default gifenc;
 }

@@ -1,6 +1,8 @@
-import gifenc from 'gifenc';
+import * as gifencModule from 'gifenc';
 
-const { GIFEncoder, applyPalette, quantize } = gifenc;
+// Node's loader sees gifenc's CommonJS build (a default export only); bundlers see its ESM build.
+const { GIFEncoder, applyPalette, quantize } =
+  typeof gifencModule.GIFEncoder === 'function' ? gifencModule : gifencModule.default;
 
 /** One frame of a synthetic clip: packed RGBA and its delay. */
 export interface RgbaFrame {

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { Frame } from './frame.ts';
-import { fitInside, letterbox } from './letterbox.ts';
+import { fitInside } from './letterbox.ts';
+import { Normaliser } from './resample.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import type { Sniffed } from './sniff.ts';
 import type { MediaInfo, MediaSource } from './source.ts';
@@ -10,10 +11,11 @@ import type { MediaInfo, MediaSource } from './source.ts';
 sharp.cache(false);
 
 /**
- * Bytes of normalised frames decoded per libvips call. sharp returns a call's
- * whole output as one buffer, and a call that starts at page N re-decodes pages
- * 0..N−1 to composite them, so windows trade memory for repeated work: 32 MiB is
- * about 170 frames at 256×256, which covers all but the longest GIFs in one call.
+ * Bytes of decoded frames per libvips call. sharp returns a call's whole output
+ * as one buffer, and a call that starts at page N re-decodes pages 0..N−1 to
+ * composite them, so windows trade memory for repeated work. Frames arrive at
+ * most 256 pixels wide, so 32 MiB holds about 40 frames of a 1080-line GIF
+ * and about 170 of a 256×256 one.
  */
 export const GIF_WINDOW_BYTES = 32 * 1024 * 1024;
 
@@ -59,7 +61,10 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
   }
 
   const fit = fitInside(width, pageHeight, size);
-  const frameBytes = fit.width * fit.height * 3;
+  // libvips shrinks widths (page-safe); rows and any enlargement are resampled per frame here.
+  const decodedWidth = Math.min(width, fit.width);
+  const normaliser = new Normaliser(decodedWidth, pageHeight, fit, size);
+  const frameBytes = decodedWidth * pageHeight * 3;
   const perWindow = Math.max(1, Math.floor((options.windowBytes ?? GIF_WINDOW_BYTES) / frameBytes));
   const warnings = new Set<string>();
   let decodedFrames = pages;
@@ -67,12 +72,11 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
   const decodeWindow = async (page: number, count: number): Promise<Buffer> => {
     const remainingMs = options.deadline - Date.now();
     if (remainingMs <= 0) throw timedOut(limits);
-    const pipeline = sharp(path, { ...sharpOptions, limitInputPixels: limits.maxCanvasPixels * count, page, pages: count })
+    let pipeline = sharp(path, { ...sharpOptions, limitInputPixels: limits.maxCanvasPixels * count, page, pages: count })
       .on('warning', (message: string) => warnings.add(message.trim()))
-      .timeout({ seconds: Math.max(1, Math.ceil(remainingMs / 1000)) })
-      .resize(fit.width, fit.height, { fit: 'fill', kernel: 'linear' })
-      .flatten({ background: '#000000' })
-      .raw();
+      .timeout({ seconds: Math.max(1, Math.ceil(remainingMs / 1000)) });
+    if (decodedWidth !== width) pipeline = pipeline.resize(decodedWidth, pageHeight, { fit: 'fill', kernel: 'linear' });
+    pipeline = pipeline.flatten({ background: '#000000' }).raw();
     try {
       return await pipeline.toBuffer();
     } catch (error) {
@@ -98,7 +102,7 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
         const inWindow = Math.floor(window.length / frameBytes);
         for (let k = 0; k < inWindow; k++) {
           const index = start + k;
-          yield new Frame(index, effectiveStarts[index]!, rawStarts[index]!, size, letterbox(window, k * frameBytes, fit, size));
+          yield new Frame(index, effectiveStarts[index]!, rawStarts[index]!, size, normaliser.normalise(window, k * frameBytes));
         }
         if (inWindow < Math.min(perWindow, pages - start)) {
           decodedFrames = start + inWindow;

@@ -42,7 +42,7 @@ export function ffmpegArgs(path: string, size: number): string[] {
   ];
 }
 
-const SHOWINFO = /Parsed_showinfo_0.*\bpts_time:\s*(-?[\d.]+).*?\bs:(\d+)x(\d+)/;
+const SHOWINFO = /Parsed_showinfo_0.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
 const CONTAINER_DURATION = /Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
 
 export async function openVideo(path: string, sniffed: Sniffed, options: VideoSourceOptions): Promise<MediaSource> {
@@ -86,8 +86,11 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
         const shown = SHOWINFO.exec(line);
         if (shown) {
           if (times.length === 0) {
-            info.width = Number(shown[2]);
-            info.height = Number(shown[3]);
+            const [sarNum, sarDen] = [Number(shown[2]), Number(shown[3])];
+            // An unknown aspect ratio (0/1) means square pixels, as ffmpeg's scale filter reads it.
+            const sar = sarNum > 0 && sarDen > 0 ? sarNum / sarDen : 1;
+            info.width = Math.round(Number(shown[4]) * sar);
+            info.height = Number(shown[5]);
             if (info.width * info.height > limits.maxCanvasPixels) {
               kill(limitExceeded('canvas pixels', limits.maxCanvasPixels, `${info.width}×${info.height}`));
             }

@@ -1,0 +1,38 @@
+#!/usr/bin/env -S npx tsx
+/** framesift's command line: one subcommand per job. */
+import { isFramesiftError } from '../shared/index.ts';
+import { EXTRACT_USAGE, runExtract } from './cli/extract.ts';
+import { UsageError } from './cli/flags.ts';
+
+const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
+  extract: { usage: EXTRACT_USAGE, run: runExtract },
+};
+
+const USAGE = `Usage: framesift <command> [options]\n\nCommands:\n${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.split('\n')[0]}`)
+  .join('\n')}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command || rest.includes('--help')) {
+    console.log(command ? command.usage : USAGE);
+    return command || name === undefined || name === '--help' ? 0 : 2;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (error) {
+    if (isFramesiftError(error)) {
+      console.error(`framesift: ${error.code}: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof UsageError) {
+      console.error(`framesift: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { effectiveDelay, openGif } from '../../../shared/media/gif.ts';
+import { resolveLimits } from '../../../shared/media/limits.ts';
+import { sniffFile } from '../../../shared/media/sniff.ts';
+import { syntheticClips } from '../../../scripts/synthetic/clips.ts';
+import { corpusPath } from '../../support/corpus.ts';
+import { decodeAll, solidFrame, writeGif } from '../../support/media.ts';
+import { tempDir } from '../../support/tmp.ts';
+
+describe('GIF decoding', () => {
+  const dir = tempDir();
+
+  it('keeps raw delays and plays 0 and 10 ms delays as 100 ms', async () => {
+    const frames = [0, 10, 20, 100].map((delay, i) => solidFrame(8, 8, [i * 60, 0, 0, 255], delay));
+    const { frames: decoded, info } = await decodeAll(writeGif(dir, 'delays.gif', 8, 8, frames));
+    expect(decoded.map((f) => f.rawTimeMs)).toEqual([0, 0, 10, 30]);
+    expect(decoded.map((f) => f.timeMs)).toEqual([0, 100, 200, 220]);
+    expect(info.duration()).toEqual({ effectiveMs: 320, rawMs: 130 });
+    expect(effectiveDelay(11)).toBe(11);
+  });
+
+  it('records the loop count: 0 plays forever, a missing NETSCAPE block plays once', async () => {
+    const forever = await decodeAll(corpusPath('gifs/bumptech__glide__gif_netscape_iteration_0.gif'));
+    const once = await decodeAll(corpusPath('gifs/bumptech__glide__gif_without_netscape_iteration.gif'));
+    expect(forever.info.info.loopCount).toBe(0);
+    expect(once.info.info.loopCount).toBe(1);
+  });
+
+  it('gives the same frames whether decoded in one window or many', async () => {
+    const clip = syntheticClips()[0]!;
+    const path = writeGif(dir, 'windows.gif', clip.width, clip.height, clip.frames);
+    const sniffed = await sniffFile(path);
+    const read = async (windowBytes?: number) => {
+      const source = await openGif(path, sniffed, { size: 128, limits: resolveLimits(), deadline: Date.now() + 60_000, windowBytes });
+      const out: Uint8Array[] = [];
+      for await (const frame of source.frames()) out.push(frame.rgb);
+      return out;
+    };
+    const whole = await read();
+    // 128×96×3 bytes a frame: windows of 5 frames, so 48 frames take 10 calls.
+    const windowed = await read(128 * 96 * 3 * 5);
+    expect(windowed.length).toBe(48);
+    expect(windowed).toEqual(whole);
+  });
+
+  it('decodes sub-rectangle frames with disposal as a browser shows them', async () => {
+    // FLAnimatedImage's rock.gif: 57 of 58 frames are sub-rectangles over the previous canvas.
+    const { frames } = await decodeAll(corpusPath('gifs/Flipboard__FLAnimatedImage__rock.gif'));
+    expect(frames).toHaveLength(58);
+    // Composited frames stay full pictures: no frame is mostly the black of an undrawn canvas.
+    for (const frame of frames) {
+      const black = frame.gray.filter((v) => v < 4).length / frame.gray.length;
+      expect(black).toBeLessThan(0.5);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { corpusPath } from '../../support/corpus.ts';
+import { decodeAll, ffmpeg, pixel } from '../../support/media.ts';
+import { tempDir } from '../../support/tmp.ts';
+
+describe('video decoding through ffmpeg', () => {
+  const dir = tempDir();
+  const at = (name: string) => join(dir, name);
+
+  beforeAll(() => {
+    const testsrc = (size: string, seconds = 1) => ['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=10:duration=${seconds}`];
+    ffmpeg([...testsrc('160x90'), '-c:v', 'mpeg4', at('plain.mp4')]);
+    ffmpeg(['-i', at('plain.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', at('rotated.mp4')]);
+    ffmpeg([...testsrc('80x90'), '-vf', 'setsar=2', '-c:v', 'mpeg4', at('anamorphic.mp4')]);
+    // Integer PTS in the 1/10 s time base: five frames 100 ms apart, then 300 ms apart.
+    ffmpeg([...testsrc('64x48', 2), '-vf', "setpts='if(lt(N,5),N,5+(N-5)*3)'", '-fps_mode', 'vfr', '-c:v', 'mpeg4', at('vfr.mp4')]);
+    ffmpeg([...testsrc('64x48'), '-c:v', 'mjpeg', at('clip.avi')]);
+    ffmpeg([...testsrc('64x48'), '-c:v', 'mpeg4', '-f', 'mov', at('clip.mov')]);
+  });
+
+  it('decodes big_buck_bunny_0_30.webm with presentation timestamps', async () => {
+    const { frames, info } = await decodeAll(corpusPath('videos/Zulko__moviepy__big_buck_bunny_0_30.webm'));
+    expect(frames).toHaveLength(720);
+    expect(info.info).toMatchObject({ kind: 'video', format: 'webm', width: 1280, height: 720 });
+    frames.forEach((frame, i) => expect(Math.abs(frame.timeMs - (i * 1000) / 24)).toBeLessThanOrEqual(1));
+    expect(Math.abs(info.duration().effectiveMs - 30_000)).toBeLessThanOrEqual(2);
+    // 1280×720 fits as 256×144: 56 black rows above and below.
+    expect(pixel(frames[100]!, 128, 55)).toEqual([0, 0, 0]);
+  });
+
+  it('honours rotation metadata', async () => {
+    const { info } = await decodeAll(at('rotated.mp4'));
+    expect([info.info.width, info.info.height]).toEqual([90, 160]);
+  });
+
+  it('squares non-square pixels before fitting', async () => {
+    const { frames, info } = await decodeAll(at('anamorphic.mp4'));
+    expect([info.info.width, info.info.height]).toEqual([160, 90]);
+    // 160×90 displays as 256×144: rows 0–55 are padding.
+    expect(pixel(frames[0]!, 128, 50)).toEqual([0, 0, 0]);
+    expect(pixel(frames[0]!, 128, 128)).not.toEqual([0, 0, 0]);
+  });
+
+  it('keeps variable frame-rate timestamps', async () => {
+    const { frames } = await decodeAll(at('vfr.mp4'));
+    expect(frames.slice(0, 8).map((f) => f.timeMs)).toEqual([0, 100, 200, 300, 400, 500, 800, 1100]);
+  });
+
+  it.each(['clip.avi', 'clip.mov'])('reads %s', async (name) => {
+    const { frames, info } = await decodeAll(at(name));
+    expect(frames).toHaveLength(10);
+    expect(info.info.kind).toBe('video');
+  });
+});
