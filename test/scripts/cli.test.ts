@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { parseExtractArgs } from '../../scripts/cli/flags.ts';
+import { corpusPath } from '../support/corpus.ts';
+import { tempDir } from '../support/tmp.ts';
+
+const run = promisify(execFile);
+const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'scripts/framesift.ts', ...args], { cwd: process.cwd() });
+
+describe('framesift extract', () => {
+  const dir = tempDir();
+
+  it('maps flags to selector options, limits and engine options', () => {
+    const parsed = parseExtractArgs(['a.gif', '--selector', 'ssim', '--min-gap', '0.5s', '--pad', '--max-frames', '99', '--size=128']);
+    expect(parsed).toMatchObject({
+      file: 'a.gif',
+      options: { selector: 'ssim', selectorOptions: { minGap: '0.5s', pad: true }, limits: { maxFrames: 99 }, size: 128 },
+    });
+  });
+
+  it('prints the record and writes key frames as PNG', async () => {
+    const out = join(dir, 'out');
+    const { stdout } = await cli(['extract', corpusPath('gifs/Zulko__moviepy__pigs_in_a_polka.gif'), '--selector', 'uniform', '--every', '10', '--out', out]);
+    const record = JSON.parse(stdout);
+    expect(record.keyFrames.map((k: { frameIndex: number }) => k.frameIndex)).toEqual([0, 10, 20]);
+    expect(JSON.parse(readFileSync(join(out, 'record.json'), 'utf8'))).toEqual(record);
+    for (const k of [0, 1, 2]) {
+      const meta = await sharp(join(out, `${k}.png`)).metadata();
+      expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 256, 256, 3]);
+    }
+    expect(existsSync(join(out, '3.png'))).toBe(false);
+  });
+
+  it('exits 1 with the error code on bad input', async () => {
+    await expect(cli(['extract', corpusPath('broken/libgd__libgd__bad_magic.gif')])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('UNSUPPORTED_FORMAT'),
+    });
+  });
+});

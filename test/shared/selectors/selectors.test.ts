@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { extractKeyFrames, SELECTOR_NAMES, type ExtractOptions } from '../../../shared/index.ts';
+import { useSyntheticClips } from '../../support/clips.ts';
+
+const clip = useSyntheticClips();
+
+async function pick(name: string, selector: string, selectorOptions: Record<string, unknown> = {}, extra: ExtractOptions = {}) {
+  const { record } = await extractKeyFrames(clip(name).path, { selector, selectorOptions, ...extra });
+  return record;
+}
+const indices = (record: Awaited<ReturnType<typeof pick>>) => record.keyFrames.map((k) => k.frameIndex);
+
+describe('ssim selector', () => {
+  it('picks the first frame and each hard cut at least minGap apart', async () => {
+    // Shots of 12 frames: every cut is ≥ 10 frames after the last key frame.
+    expect(indices(await pick('hard-cuts', 'ssim'))).toEqual(expect.arrayContaining([0, 12, 24, 36]));
+  });
+
+  it('picks only the first frame of a static clip', async () => {
+    expect(indices(await pick('static', 'ssim'))).toEqual([0]);
+  });
+
+  it('honours minGap in frames and in seconds', async () => {
+    const frames = indices(await pick('hard-cuts', 'ssim', { minGap: 13 }));
+    frames.slice(1).forEach((index, k) => expect(index - frames[k]!).toBeGreaterThanOrEqual(13));
+    // 100 ms frames: "2s" is 20 frames.
+    const seconds = indices(await pick('hard-cuts', 'ssim', { minGap: '2s' }));
+    seconds.slice(1).forEach((index, k) => expect(index - seconds[k]!).toBeGreaterThanOrEqual(20));
+  });
+
+  it('caps at maxKeyFrames and pads to it on request', async () => {
+    expect(indices(await pick('noise-cuts', 'ssim', { maxKeyFrames: 2 }))).toHaveLength(2);
+    const padded = await pick('static', 'ssim', { pad: true, maxKeyFrames: 4 });
+    expect(indices(padded)).toEqual([0, 0, 0, 0]);
+    expect(padded.keyFrames.map((k) => k.ordinal)).toEqual([0, 1, 2, 3]);
+    expect(padded.keyFrames[1]!.similarityToPrevious).toBe(1);
+  });
+
+  it('scores a key frame by its SSIM with the previous frame', async () => {
+    const [, cut] = (await pick('hard-cuts', 'ssim')).keyFrames;
+    expect(cut!.score).toBeLessThan(0.95);
+  });
+});
+
+describe('phash selector', () => {
+  it('keeps one frame of a static clip', async () => {
+    expect(indices(await pick('static', 'phash'))).toEqual([0]);
+  });
+
+  it('keeps a frame from every shot, compared with the last kept frame', async () => {
+    const kept = indices(await pick('hard-cuts', 'phash', { maxKeyFrames: 48 }));
+    for (const start of [0, 12, 24, 36]) expect(kept.some((i) => i >= start && i < start + 12)).toBe(true);
+  });
+
+  it('keeps more as the threshold rises', async () => {
+    const loose = indices(await pick('fast-motion', 'phash', { threshold: 70, maxKeyFrames: 48 }));
+    const strict = indices(await pick('fast-motion', 'phash', { threshold: 99, maxKeyFrames: 48 }));
+    expect(strict.length).toBeGreaterThan(loose.length);
+  });
+});
+
+describe('scene selector', () => {
+  const cutsOf = (record: Awaited<ReturnType<typeof pick>>) => record.shots!.slice(1).map((s) => s.startFrame);
+
+  it.each(['hard-cuts', 'noise-cuts', 'fast-motion', 'flash', 'static', 'noise-static', 'dissolve'])(
+    'finds exactly the hard cuts of %s',
+    async (name) => {
+      expect(cutsOf(await pick(name, 'scene'))).toEqual(clip(name).cuts);
+    },
+  );
+
+  it('fires at most once inside a fade or a dissolve', async () => {
+    for (const name of ['fade', 'dissolve', 'mixed']) {
+      const record = await pick(name, 'scene');
+      const { cuts, gradual } = clip(name);
+      for (const [first, last] of gradual) {
+        const inside = cutsOf(record).filter((i) => i >= first - 1 && i <= last + 1);
+        expect(inside.length, `${name} ${first}-${last}`).toBeLessThanOrEqual(1);
+      }
+      for (const cut of cuts) expect(cutsOf(record)).toContain(cut);
+    }
+  });
+
+  it('represents each shot by its middle frame and records shot start times', async () => {
+    const record = await pick('hard-cuts', 'scene');
+    expect(indices(record)).toEqual([5, 17, 29, 41]);
+    expect(record.shots).toEqual([0, 12, 24, 36].map((startFrame) => ({ startFrame, startMs: startFrame * 100 })));
+  });
+
+  it('enforces a minimum shot length and keeps the longest shots over the cap', async () => {
+    // Cuts at 12, 24, 36 with shots of at least 13: 12 is too soon after 0, 36 too soon after 24.
+    expect(cutsOf(await pick('hard-cuts', 'scene', { minShotLength: 13 }))).toEqual([24]);
+    expect(indices(await pick('mixed', 'scene', { maxKeyFrames: 1 }))).toHaveLength(1);
+  });
+});
+
+describe('coreset selector', () => {
+  it('covers every shot with k = number of shots', async () => {
+    const picked = indices(await pick('hard-cuts', 'coreset', { maxKeyFrames: 4 }));
+    expect(picked.map((i) => Math.floor(i / 12)).sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('stops early once every frame is within minDistance', async () => {
+    expect(indices(await pick('static', 'coreset'))).toEqual([0]);
+  });
+
+  it('spreads picks farther apart than uniform sampling', async () => {
+    const coreset = await pick('mixed', 'coreset', { maxKeyFrames: 5 });
+    const uniform = await pick('mixed', 'uniform', { every: 12, maxKeyFrames: 5 });
+    expect(coreset.metrics.diversity!.min).toBeGreaterThan(uniform.metrics.diversity!.min);
+  });
+});
+
+describe('uniform selector', () => {
+  it('takes every n-th frame', async () => {
+    expect(indices(await pick('hard-cuts', 'uniform', { every: 10 }))).toEqual([0, 10, 20, 30, 40]);
+  });
+
+  it('takes a frame per 1/fps seconds of play time', async () => {
+    expect(indices(await pick('hard-cuts', 'uniform', { fps: 2 }))).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45]);
+  });
+
+  it('refuses fps and every together', async () => {
+    await expect(pick('static', 'uniform', { fps: 1, every: 2 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+});
+
+describe('every selector', () => {
+  it.each(SELECTOR_NAMES)('%s is deterministic and gives each key frame its index, time, similarity and hash', async (name) => {
+    const first = await pick('mixed', name);
+    const second = await pick('mixed', name);
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    for (const key of first.keyFrames) {
+      expect(key.timeMs).toBe(key.frameIndex * 100);
+      expect(key.phash).toMatch(/^[0-9a-f]{16}$/);
+    }
+    expect(first.keyFrames[0]!.similarityToPrevious).toBeNull();
+  });
+});
