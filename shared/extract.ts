@@ -85,7 +85,7 @@ export async function extractKeyFrames(path: string, options: ExtractOptions = {
   let frameCount = 0;
   for await (const frame of source.frames()) {
     meter.push(frame);
-    if (chooser.push(frame)) kept.set(frame.index, frame);
+    if (chooser.push(frame)) kept.set(frame.index, frame.keep());
     if (options.frameStats) perFrame.push({ index: frame.index, timeMs: frame.timeMs, rawTimeMs: frame.rawTimeMs, stats: frame.stats });
     frameCount++;
   }
@@ -103,7 +103,7 @@ export async function extractKeyFrames(path: string, options: ExtractOptions = {
       timeMs: frame.timeMs,
       rawTimeMs: frame.rawTimeMs,
       score: roundOrNull(pick.score),
-      similarityToPrevious: previous ? round(ssimGray(previous.gray, frame.gray, size, size)) : null,
+      similarityToPrevious: previous ? round(ssimGray(previous.gray, frame.gray, frame.analysisSize, frame.analysisSize)) : null,
       phash: frame.phash,
     };
   });
@@ -145,7 +145,7 @@ async function fetchMissing(source: MediaSource, picks: Choice[], kept: Map<numb
   if (missing.size === 0) return;
   const last = Math.max(...missing);
   for await (const frame of source.frames()) {
-    if (missing.has(frame.index)) kept.set(frame.index, frame);
+    if (missing.has(frame.index)) kept.set(frame.index, frame.keep());
     if (frame.index >= last) break;
   }
   if (![...missing].every((index) => kept.has(index))) {

@@ -35,7 +35,7 @@ export class MotionMeter {
     const previous = this.#previous;
     this.#previous = frame;
     if (!previous) return;
-    const energy = meanSquaredDifference(previous.rgb, frame.rgb);
+    const energy = meanSquaredDifference(previous.analysis, frame.analysis);
     const motion = meanAbsoluteDifference(previous.gray, frame.gray) / 255;
     frame.stats.energy = energy;
     frame.stats.motion = motion;

@@ -160,6 +160,12 @@ export function syntheticClips(seed = 1): Clip[] {
   return [
     clip().shot(a, 12).shot(b, 12).shot(c, 12).shot(d, 12).build('hard-cuts'),
     clip().shot(makeScene(seed * 1000 + 5, { speed: 0 }), 24).build('static'),
+    clip()
+      .shot(scene(11, { speed: 0 }), 12)
+      .shot(scene(12, { speed: 0 }), 12)
+      .shot(scene(13, { speed: 0 }), 12)
+      .shot(scene(14, { speed: 0 }), 12)
+      .build('still-cuts'),
     clip(seed).shot(a, 14).shot(b, 14).shot(c, 14).build('noise-cuts'),
     clip(seed + 1).shot(makeScene(seed * 1000 + 6, { speed: 0 }), 30).build('noise-static'),
     clip().shot(a, 12).blend(a, undefined, 8, 12).blend(undefined, b, 8).shot(b, 12, { cut: false, from: 9 }).build('fade'),

@@ -4,9 +4,9 @@
  * algorithm, which a test checks to within 1e-3.
  *
  * Why not call ssim.js itself: it takes RGBA, converts both images to gray on
- * every call and builds its sums through per-pixel callbacks, about 12 ms for a
- * 256×256 pair on this machine. Five integral images over typed arrays give the
- * same value in about a tenth of that (see `npm run bench`).
+ * every call and builds its sums through per-pixel callbacks, about 15 ms for a
+ * 256×256 pair on this machine. Summed-area tables over typed arrays give the
+ * same value many times faster (see `npm run bench`).
  */
 
 const K1 = 0.01;
@@ -16,84 +16,62 @@ const C1 = (K1 * DYNAMIC_RANGE) ** 2;
 const C2 = (K2 * DYNAMIC_RANGE) ** 2;
 export const SSIM_WINDOW = 11;
 
-interface Integrals {
-  x: Float64Array;
-  y: Float64Array;
-  xx: Float64Array;
-  yy: Float64Array;
-  xy: Float64Array;
-}
+// Summed-area tables of x, y, x², y² and xy, interleaved; one per image size, reused.
+const scratch = new Map<number, Float64Array>();
 
-// One scratch set per image size: frames of a file share a size, so this is allocated once.
-const scratch = new Map<number, Integrals>();
-
-function integralsFor(length: number): Integrals {
-  let buffers = scratch.get(length);
-  if (!buffers) {
-    buffers = {
-      x: new Float64Array(length),
-      y: new Float64Array(length),
-      xx: new Float64Array(length),
-      yy: new Float64Array(length),
-      xy: new Float64Array(length),
-    };
-    scratch.set(length, buffers);
-  }
-  return buffers;
-}
-
-export function ssimGray(
-  a: Uint8Array,
-  b: Uint8Array,
-  width: number,
-  height: number,
-  window = SSIM_WINDOW,
-): number {
+export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: number, window = SSIM_WINDOW): number {
   if (a.length !== width * height || b.length !== width * height) {
     throw new RangeError(`ssimGray: expected ${width}×${height} images`);
   }
   if (width < window || height < window) return a.every((v, i) => v === b[i]) ? 1 : 0;
 
-  const stride = width + 1;
-  const { x, y, xx, yy, xy } = integralsFor(stride * (height + 1));
-  for (let col = 0; col <= width; col++) x[col] = y[col] = xx[col] = yy[col] = xy[col] = 0;
+  const stride = (width + 1) * 5;
+  const length = stride * (height + 1);
+  let s = scratch.get(length);
+  if (!s) scratch.set(length, (s = new Float64Array(length)));
+  s.fill(0, 0, stride);
 
   for (let row = 0; row < height; row++) {
     let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    const above = row * stride;
-    const here = above + stride;
-    x[here] = y[here] = xx[here] = yy[here] = xy[here] = 0;
+    const up = row * stride + 5;
+    const here = up + stride;
+    s[here - 5] = s[here - 4] = s[here - 3] = s[here - 2] = s[here - 1] = 0;
+    const pixel = row * width;
     for (let col = 0; col < width; col++) {
-      const p = a[row * width + col]!;
-      const q = b[row * width + col]!;
-      sx += p; sy += q; sxx += p * p; syy += q * q; sxy += p * q;
-      const at = here + col + 1;
-      const up = above + col + 1;
-      x[at] = x[up]! + sx;
-      y[at] = y[up]! + sy;
-      xx[at] = xx[up]! + sxx;
-      yy[at] = yy[up]! + syy;
-      xy[at] = xy[up]! + sxy;
+      const p = a[pixel + col]!;
+      const q = b[pixel + col]!;
+      sx += p;
+      sy += q;
+      sxx += p * p;
+      syy += q * q;
+      sxy += p * q;
+      const at = here + col * 5;
+      const above = up + col * 5;
+      s[at] = s[above]! + sx;
+      s[at + 1] = s[above + 1]! + sy;
+      s[at + 2] = s[above + 2]! + sxx;
+      s[at + 3] = s[above + 3]! + syy;
+      s[at + 4] = s[above + 4]! + sxy;
     }
   }
 
   const n = window * window;
-  const boxSum = (s: Float64Array, top: number, left: number): number => {
-    const t = top * stride + left;
-    const bottom = t + window * stride;
-    return s[bottom + window]! - s[bottom]! - s[t + window]! + s[t]!;
-  };
-
-  let total = 0;
+  const across = window * 5;
+  const down = window * stride;
   const rows = height - window + 1;
   const cols = width - window + 1;
+  let total = 0;
   for (let top = 0; top < rows; top++) {
     for (let left = 0; left < cols; left++) {
-      const mx = boxSum(x, top, left) / n;
-      const my = boxSum(y, top, left) / n;
-      const vx = boxSum(xx, top, left) / n - mx * mx;
-      const vy = boxSum(yy, top, left) / n - my * my;
-      const cov = boxSum(xy, top, left) / n - mx * my;
+      const t = top * stride + left * 5;
+      const tr = t + across;
+      const bl = t + down;
+      const br = bl + across;
+      const mx = (s[br]! - s[bl]! - s[tr]! + s[t]!) / n;
+      const my = (s[br + 1]! - s[bl + 1]! - s[tr + 1]! + s[t + 1]!) / n;
+      const vx = (s[br + 2]! - s[bl + 2]! - s[tr + 2]! + s[t + 2]!) / n - mx * mx;
+      const vy = (s[br + 3]! - s[bl + 3]! - s[tr + 3]! + s[t + 3]!) / n - my * my;
+      const cov = (s[br + 4]! - s[bl + 4]! - s[tr + 4]! + s[t + 4]!) / n - mx * my;
       total += ((2 * mx * my + C1) * (2 * cov + C2)) / ((mx * mx + my * my + C1) * (vx + vy + C2));
     }
   }

@@ -5,9 +5,17 @@ import { colourHistogram, rgbToGray, thumbnailDescriptor } from '../analysis/pix
 export const DESCRIPTOR_GRID = 16;
 
 /**
- * One normalised frame: S×S packed RGB, letterboxed, alpha composited over black.
- * Derived features are computed on first use and cached, so a frame that no
- * selector looks at twice costs nothing twice.
+ * Side of the analysis image that every score is computed on: SSIM, energy,
+ * motion, descriptors, histograms and hashes. A 128×128 letterboxed image
+ * keeps what those scores see while costing a quarter of 256×256, which lets
+ * analysis keep pace with decoding. Only key frames are rendered at full size.
+ */
+export const ANALYSIS_SIZE = 128;
+
+/**
+ * One decoded frame. Scores read its small analysis image; the full S×S
+ * normalised pixels are rendered only when asked for, which in practice means
+ * only for frames a selector keeps.
  */
 export class Frame {
   readonly index: number;
@@ -15,37 +23,66 @@ export class Frame {
   readonly timeMs: number;
   /** Start time from the file's own delays or presentation timestamps. */
   readonly rawTimeMs: number;
+  /** Side of the full normalised frame. */
   readonly size: number;
-  readonly rgb: Uint8Array;
+  /** Letterboxed RGB of side `analysisSize`, alpha composited over black. */
+  readonly analysis: Uint8Array;
+  readonly analysisSize: number;
   /** Per-frame scores written by the metrics and the selector, for tuning. */
   readonly stats: Record<string, number> = {};
 
+  #render: (() => Uint8Array) | undefined;
+  #rgb: Uint8Array | undefined;
   #gray: Uint8Array | undefined;
   #descriptor: Float32Array | undefined;
-  #phash: string | undefined;
   #histogram: Float32Array | undefined;
+  #phash: string | undefined;
 
-  constructor(index: number, timeMs: number, rawTimeMs: number, size: number, rgb: Uint8Array) {
+  constructor(
+    index: number,
+    time: { timeMs: number; rawTimeMs: number },
+    size: number,
+    analysis: { rgb: Uint8Array; size: number },
+    render: () => Uint8Array,
+  ) {
     this.index = index;
-    this.timeMs = timeMs;
-    this.rawTimeMs = rawTimeMs;
+    this.timeMs = time.timeMs;
+    this.rawTimeMs = time.rawTimeMs;
     this.size = size;
-    this.rgb = rgb;
+    this.analysis = analysis.rgb;
+    this.analysisSize = analysis.size;
+    this.#render = render;
+  }
+
+  /** The full S×S normalised RGB frame: the key-frame image. */
+  get rgb(): Uint8Array {
+    if (!this.#rgb) {
+      this.#rgb = this.#render!();
+      // The renderer holds the decoder's buffer; drop it so a kept frame keeps only its own pixels.
+      this.#render = undefined;
+    }
+    return this.#rgb;
+  }
+
+  /** Render the full frame now, while the decoder's buffer is still at hand, and return this frame. */
+  keep(): this {
+    void this.rgb;
+    return this;
   }
 
   get gray(): Uint8Array {
-    return (this.#gray ??= rgbToGray(this.rgb));
+    return (this.#gray ??= rgbToGray(this.analysis));
   }
 
   get descriptor(): Float32Array {
-    return (this.#descriptor ??= thumbnailDescriptor(this.rgb, this.size, DESCRIPTOR_GRID));
+    return (this.#descriptor ??= thumbnailDescriptor(this.analysis, this.analysisSize, DESCRIPTOR_GRID));
   }
 
   get histogram(): Float32Array {
-    return (this.#histogram ??= colourHistogram(this.rgb));
+    return (this.#histogram ??= colourHistogram(this.analysis));
   }
 
   get phash(): string {
-    return (this.#phash ??= perceptualHash(this.rgb, this.size, this.size));
+    return (this.#phash ??= perceptualHash(this.analysis, this.analysisSize, this.analysisSize));
   }
 }

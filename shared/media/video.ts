@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ffmpegPath } from './ffmpeg.ts';
-import { Frame } from './frame.ts';
+import { ANALYSIS_SIZE, Frame } from './frame.ts';
+import { place } from './letterbox.ts';
+import { Normaliser } from './resample.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import type { Sniffed } from './sniff.ts';
 import type { MediaInfo, MediaSource } from './source.ts';
@@ -55,6 +57,9 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
 
   async function* frames(): AsyncGenerator<Frame, void, undefined> {
     const frameBytes = size * size * 3;
+    // ffmpeg has letterboxed to S×S already; the analysis image is that, area-averaged.
+    const analysisSize = Math.min(size, ANALYSIS_SIZE);
+    const analysis = new Normaliser(size, size, place(analysisSize, analysisSize, analysisSize), analysisSize);
     const child = spawn(ffmpegPath(), ffmpegArgs(path, size), { stdio: ['ignore', 'pipe', 'pipe'] });
     const spawnFailed = new Promise<never>((_, reject) => {
       child.once('error', (error: NodeJS.ErrnoException) =>
@@ -133,7 +138,8 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
           // showinfo logs a frame before ffmpeg writes it, so its time is due on stderr.
           while (times.length <= index && !stderrDone) await new Promise<void>((resolve) => (wake = resolve));
           const timeMs = (times[index] ?? times[times.length - 1] ?? 0) - (times[0] ?? 0);
-          yield new Frame(index, timeMs, timeMs, size, frame);
+          const rgb = frame;
+          yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysis.normalise(rgb, 0), size: analysisSize }, () => rgb);
           index++;
           frame = new Uint8Array(frameBytes);
           filled = 0;

@@ -45,7 +45,7 @@ export const ssimSelector: SelectorDefinition<SsimOptions> = {
     let lastKey: Frame | undefined;
     return {
       push(frame) {
-        const similarity = previous ? ssimGray(previous.gray, frame.gray, frame.size, frame.size) : null;
+        const similarity = previous ? ssimGray(previous.gray, frame.gray, frame.analysisSize, frame.analysisSize) : null;
         if (similarity !== null) frame.stats.ssim = similarity;
         previous = frame;
         const isKey =

@@ -12,8 +12,14 @@ const indices = (record: Awaited<ReturnType<typeof pick>>) => record.keyFrames.m
 
 describe('ssim selector', () => {
   it('picks the first frame and each hard cut at least minGap apart', async () => {
-    // Shots of 12 frames: every cut is ≥ 10 frames after the last key frame.
-    expect(indices(await pick('hard-cuts', 'ssim'))).toEqual(expect.arrayContaining([0, 12, 24, 36]));
+    // Still shots of 12 frames: every cut is ≥ 10 frames after the last key frame.
+    expect(indices(await pick('still-cuts', 'ssim'))).toEqual([0, 12, 24, 36]);
+  });
+
+  it('also picks motion within a shot once minGap has passed', async () => {
+    const picked = indices(await pick('hard-cuts', 'ssim'));
+    expect(picked[0]).toBe(0);
+    picked.slice(1).forEach((index, k) => expect(index - picked[k]!).toBeGreaterThanOrEqual(10));
   });
 
   it('picks only the first frame of a static clip', async () => {
@@ -62,7 +68,7 @@ describe('phash selector', () => {
 describe('scene selector', () => {
   const cutsOf = (record: Awaited<ReturnType<typeof pick>>) => record.shots!.slice(1).map((s) => s.startFrame);
 
-  it.each(['hard-cuts', 'noise-cuts', 'fast-motion', 'flash', 'static', 'noise-static', 'dissolve'])(
+  it.each(['hard-cuts', 'still-cuts', 'noise-cuts', 'fast-motion', 'flash', 'static', 'noise-static', 'dissolve'])(
     'finds exactly the hard cuts of %s',
     async (name) => {
       expect(cutsOf(await pick(name, 'scene'))).toEqual(clip(name).cuts);
