@@ -1,0 +1,133 @@
+/**
+ * Extraction: one request in, key frames and one record out. Idempotent:
+ * every output is named by (gifId, source generation) and written with
+ * `ifGenerationMatch: 0`, and the record is written last, so a redelivered
+ * message finds the record and stops. A file that cannot be decoded is a
+ * result (a failed record), not an exception; only transient errors are
+ * thrown, for the queue to retry.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractKeyFrames, type ExtractOptions, type ExtractionRecord } from '../engine.ts';
+import { isFramesiftError } from '../errors.ts';
+import { resolveLimits } from '../media/limits.ts';
+import { encodePng } from '../media/png.ts';
+import { ENGINE_VERSION } from '../version.ts';
+import { decodeRequest, type ExtractRequest, type MessagePublishedData } from './events.ts';
+import { frameName, recordName } from './layout.ts';
+import { RejectionCode } from './manifest.ts';
+import { isTransient, uriOf, type ObjectStore } from './ports.ts';
+import { fileRecordKey, type FileRecord, type RecordStatus } from './records.ts';
+
+export interface ExtractDeps {
+  store: ObjectStore;
+  outputBucket: string;
+  /** Engine options for requests that name no selector: defaults, limits, size. */
+  engine?: ExtractOptions;
+  tmpDir?: string;
+  now?: () => Date;
+}
+
+export interface ExtractResult {
+  gifId: string;
+  status: RecordStatus | 'duplicate';
+  keyFrames: number;
+  errorCode: string | null;
+}
+
+/** Code for an unexpected exception inside the engine: a bug, recorded rather than retried forever. */
+export const INTERNAL_ERROR = 'INTERNAL_ERROR';
+
+export async function extractStep(event: MessagePublishedData, deps: ExtractDeps): Promise<ExtractResult> {
+  return extractRequest(decodeRequest(event), deps);
+}
+
+export async function extractRequest(request: ExtractRequest, deps: ExtractDeps): Promise<ExtractResult> {
+  const started = Date.now();
+  const { store, outputBucket } = deps;
+  const source = await store.stat(request.source);
+  const generation = source?.generation ?? request.source.generation ?? '0';
+  const record = { bucket: outputBucket, name: recordName(request.gifId, generation) };
+  if (await store.stat(record)) return { gifId: request.gifId, status: 'duplicate', keyFrames: 0, errorCode: null };
+
+  const base = baseRecord(request, generation, deps);
+  const finish = async (status: RecordStatus, fields: Partial<FileRecord>): Promise<ExtractResult> => {
+    const complete: FileRecord = { ...base, status, ...fields, processingMs: Date.now() - started };
+    const written = await store.writeIfAbsent(record, JSON.stringify(complete), 'application/json');
+    return { gifId: request.gifId, status: written ? status : 'duplicate', keyFrames: complete.keyFrameUris.length, errorCode: complete.errorCode };
+  };
+
+  if (!source) {
+    return finish('rejected', { errorCode: RejectionCode.MISSING_FILE, errorMessage: `Expected the file ${uriOf(request.source)} but it does not exist` });
+  }
+  const options: ExtractOptions = request.selector
+    ? { ...deps.engine, selector: request.selector.name, selectorOptions: request.selector.options }
+    : { ...deps.engine };
+  const { maxInputBytes } = resolveLimits(options.limits);
+  if (source.size > maxInputBytes) {
+    return finish('failed', { errorCode: 'LIMIT_EXCEEDED', errorMessage: `Expected input bytes of at most ${maxInputBytes} but found ${source.size}` });
+  }
+
+  const workDir = join(deps.tmpDir ?? tmpdir(), `framesift-${randomUUID()}`);
+  await mkdir(workDir, { recursive: true });
+  try {
+    const local = join(workDir, 'source');
+    await store.download(request.source, local);
+    let extraction: ExtractionRecord;
+    let images: Uint8Array[];
+    try {
+      ({ record: extraction, images } = await extractKeyFrames(local, options));
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      const code = isFramesiftError(error) ? error.code : INTERNAL_ERROR;
+      return finish('failed', { errorCode: code, errorMessage: error instanceof Error ? error.message : String(error) });
+    }
+    const uris: string[] = [];
+    for (const [ordinal, rgb] of images.entries()) {
+      const frame = { bucket: outputBucket, name: frameName(request.gifId, generation, ordinal) };
+      await store.writeIfAbsent(frame, await encodePng(rgb, extraction.size), 'image/png');
+      uris.push(uriOf(frame));
+    }
+    return finish('ok', { extraction, keyFrameUris: uris });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function baseRecord(request: ExtractRequest, generation: string, deps: ExtractDeps): FileRecord {
+  return {
+    recordKey: fileRecordKey(request.gifId, generation),
+    gifId: request.gifId,
+    status: 'ok',
+    errorCode: null,
+    errorMessage: null,
+    sourceUri: uriOf(request.source),
+    sourceGeneration: generation,
+    description: request.description,
+    batchId: request.batchId,
+    manifestUri: request.manifest?.uri ?? null,
+    manifestLine: request.manifest?.line ?? null,
+    extraction: null,
+    keyFrameUris: [],
+    engineVersion: ENGINE_VERSION,
+    processedAt: (deps.now?.() ?? new Date()).toISOString(),
+    processingMs: null,
+  };
+}
+
+/**
+ * A message the queue gave up on (after its maximum delivery attempts) still
+ * ends as a row: a failed record, unless one was already written.
+ */
+export async function recordUndeliverable(request: ExtractRequest, reason: string, deps: ExtractDeps): Promise<void> {
+  const generation = request.source.generation ?? (await deps.store.stat(request.source).catch(() => null))?.generation ?? '0';
+  const record: FileRecord = {
+    ...baseRecord(request, generation, deps),
+    status: 'failed',
+    errorCode: 'DELIVERY_FAILED',
+    errorMessage: `Expected extraction to succeed within the delivery attempts but the last one failed: ${reason}`,
+  };
+  await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(record), 'application/json');
+}

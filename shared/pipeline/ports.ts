@@ -1,0 +1,66 @@
+/**
+ * The three small interfaces the pipeline runs on. Each has a local
+ * implementation (folders, an in-process queue, DuckDB) and a cloud one
+ * (Cloud Storage, Pub/Sub, BigQuery); the steps see only these.
+ */
+import type { Readable } from 'node:stream';
+
+export interface ObjectRef {
+  bucket: string;
+  name: string;
+}
+
+export interface ObjectInfo extends ObjectRef {
+  /** Changes on every write of the object; with the name, it identifies one upload. */
+  generation: string;
+  size: number;
+}
+
+export interface ObjectStore {
+  /** The object's metadata, or null when it does not exist. */
+  stat(ref: ObjectRef): Promise<ObjectInfo | null>;
+  read(ref: ObjectRef): Promise<Buffer>;
+  createReadStream(ref: ObjectRef): Readable;
+  /** Streams the object into a local file. */
+  download(ref: ObjectRef, path: string): Promise<void>;
+  /**
+   * Writes only if no object has that name (`ifGenerationMatch: 0`). Returns
+   * false when one already did: for derived outputs that means "already done".
+   */
+  writeIfAbsent(ref: ObjectRef, data: Buffer | string, contentType: string): Promise<boolean>;
+  /** Every object under a prefix, in name order, fetched a page at a time. */
+  list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
+}
+
+export interface Publisher {
+  /** Queues one message; it may be sent in a batch with others. */
+  publish(data: Buffer, attributes: Record<string, string>): Promise<void>;
+  /** Resolves once everything published so far has been sent. */
+  flush(): Promise<void>;
+}
+
+export interface LoadJob {
+  runId: string;
+  labels: Record<string, string>;
+}
+
+export interface Warehouse {
+  /** One load of the given Parquet files into a table; rows are de-duplicated on read. */
+  load(table: string, uris: string[], job: LoadJob): Promise<void>;
+}
+
+/**
+ * A failure that may pass on retry (a 503, a timeout, a dropped connection).
+ * Steps rethrow these so the queue redelivers; every other failure becomes a record.
+ */
+export class TransientError extends Error {
+  override readonly name = 'TransientError';
+}
+
+export function isTransient(error: unknown): boolean {
+  return error instanceof TransientError;
+}
+
+export function uriOf(ref: ObjectRef): string {
+  return `gs://${ref.bucket}/${ref.name}`;
+}
