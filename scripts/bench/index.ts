@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SELECTOR, SELECTOR_NAMES } from '../../shared/index.ts';
+import { formatTable } from '../cli/table.ts';
 import { longClipFrames } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
 import { benchCuts } from './cuts.ts';
@@ -22,13 +23,7 @@ const wanted = (part: string) => !only || only.includes(part);
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 function table(rows: Array<Record<string, string | number>>): void {
-  const keys = Object.keys(rows[0]!);
-  const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
-  console.log(line(keys));
-  console.log(line(width.map((w) => '-'.repeat(w))));
-  for (const row of rows) console.log(line(keys.map((k) => String(row[k]))));
-  console.log();
+  console.log(`${formatTable(rows)}\n`);
 }
 
 function corpusGifs(): string[] {

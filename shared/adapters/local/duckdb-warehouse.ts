@@ -43,7 +43,7 @@ export class DuckDbWarehouse implements Warehouse {
   async query(sql: string): Promise<QueryRow[]> {
     const connection = await this.#connect();
     const result = await connection.runAndReadAll(sql);
-    return result.getRowObjectsJson() as QueryRow[];
+    return result.getRowObjectsJS().map((row) => plain(row) as QueryRow);
   }
 
   async close(): Promise<void> {
@@ -66,4 +66,14 @@ export class DuckDbWarehouse implements Warehouse {
         `QUALIFY row_number() OVER (PARTITION BY ${table.uniqueKey.join(', ')} ORDER BY processed_at DESC) = 1`,
     );
   }
+}
+
+/** DuckDB's JS values with BIGINTs as numbers where they fit, as BigQuery's client returns INT64s. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
 }

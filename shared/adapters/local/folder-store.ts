@@ -66,9 +66,14 @@ export class FolderStore implements ObjectStore {
     }
   }
 
-  /** An upload that replaces what is there, as `gcloud storage cp` does: a new generation. */
+  /**
+   * Uploads a local file, like `gcloud storage rsync`: identical bytes keep the
+   * object and its generation, so uploading the same input twice is one upload.
+   */
   async upload(from: string, ref: ObjectRef): Promise<ObjectInfo> {
     const path = this.pathOf(ref);
+    const existing = await this.stat(ref);
+    if (existing && (await sameBytes(from, path))) return existing;
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${randomUUID()}.tmp`;
     await copyFile(from, temporary);
@@ -94,4 +99,11 @@ export class FolderStore implements ObjectStore {
       if (info) yield info;
     }
   }
+}
+
+async function sameBytes(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([stat(a), stat(b)]);
+  if (x.size !== y.size) return false;
+  const [bytesA, bytesB] = await Promise.all([readFile(a), readFile(b)]);
+  return bytesA.equals(bytesB);
 }

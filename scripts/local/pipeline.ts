@@ -1,0 +1,133 @@
+/**
+ * The whole pipeline on one machine: upload → fan-out → extract → compact,
+ * with a folder per bucket, an in-process queue and DuckDB. The steps are the
+ * same code the cloud functions run.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
+import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
+import { LocalQueue, type DeliveryPolicy } from '../../shared/adapters/local/local-queue.ts';
+import { compact, type CompactResult } from '../../shared/pipeline/compact.ts';
+import { decodeRequest, type MessagePublishedData, type SelectorChoice } from '../../shared/pipeline/events.ts';
+import { recordUndeliverable, type ExtractResult } from '../../shared/pipeline/extract.ts';
+import { fanOut, type FanOutResult } from '../../shared/pipeline/fan-out.ts';
+import { hasMediaExtension } from '../../shared/pipeline/ids.ts';
+import type { ObjectInfo } from '../../shared/pipeline/ports.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export const INGEST_BUCKET = 'ingest';
+export const OUTPUT_BUCKET = 'output';
+
+export interface LocalPaths {
+  workDir: string;
+  buckets: string;
+  output: string;
+  database: string;
+}
+
+export function localPaths(workDir: string): LocalPaths {
+  const root = resolve(workDir);
+  return { workDir: root, buckets: join(root, 'buckets'), output: join(root, 'buckets', OUTPUT_BUCKET), database: join(root, 'warehouse.duckdb') };
+}
+
+export interface RunOptions {
+  inputs: string[];
+  workDir: string;
+  concurrency?: number;
+  selector?: SelectorChoice;
+  delivery?: Partial<DeliveryPolicy>;
+  onProgress?: (event: { total: number; done: number; result?: ExtractResult }) => void;
+}
+
+export interface RunSummary {
+  batches: FanOutResult[];
+  published: number;
+  results: ExtractResult[];
+  deadLettered: number;
+  compaction: CompactResult;
+  seconds: number;
+  paths: LocalPaths;
+}
+
+const MANIFEST_EXTENSIONS = ['.txt', '.csv', '.jsonl', '.json'];
+
+/** What to upload, and which uploads trigger fan-out (a folder with a manifest triggers only the manifest). */
+export function planUploads(inputs: string[]): Array<{ from: string; name: string; trigger: boolean }> {
+  const plan: Array<{ from: string; name: string; trigger: boolean }> = [];
+  for (const input of inputs.map((i) => resolve(i))) {
+    const isFolder = statSync(input).isDirectory();
+    const isManifest = !isFolder && MANIFEST_EXTENSIONS.some((ext) => input.toLowerCase().endsWith(ext));
+    // A manifest names files beside it, so its whole folder goes up with it.
+    const folder = isFolder ? input : isManifest ? dirname(input) : undefined;
+    if (!folder) {
+      plan.push({ from: input, name: `uploads/${basename(input)}`, trigger: true });
+      continue;
+    }
+    const files = readdirSync(folder, { recursive: true, encoding: 'utf8' })
+      .map((f) => join(folder, f))
+      .filter((f) => statSync(f).isFile())
+      .sort();
+    const manifests = isManifest ? [input] : files.filter((f) => MANIFEST_EXTENSIONS.some((ext) => f.toLowerCase().endsWith(ext)));
+    for (const file of files) {
+      const name = `uploads/${basename(folder)}/${relative(folder, file).split(sep).join('/')}`;
+      const trigger = manifests.length > 0 ? manifests.includes(file) : hasMediaExtension(file);
+      plan.push({ from: file, name, trigger });
+    }
+  }
+  return plan;
+}
+
+export async function runLocalPipeline(options: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const paths = localPaths(options.workDir);
+  const store = new FolderStore(paths.buckets);
+  const queue = new LocalQueue(options.delivery);
+
+  const triggers: ObjectInfo[] = [];
+  for (const { from, name, trigger } of planUploads(options.inputs)) {
+    const info = await store.upload(from, { bucket: INGEST_BUCKET, name });
+    if (trigger) triggers.push(info);
+  }
+
+  const batches: FanOutResult[] = [];
+  for (const object of triggers) {
+    batches.push(await fanOut({ bucket: object.bucket, name: object.name, generation: object.generation, size: object.size }, { store, publisher: queue, outputBucket: OUTPUT_BUCKET, selector: options.selector }));
+  }
+
+  const total = queue.published;
+  const results: ExtractResult[] = [];
+  let deadLettered = 0;
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const pool = new WorkerPool(Math.min(concurrency, Math.max(1, total)), { FRAMESIFT_BUCKETS: paths.buckets, FRAMESIFT_OUTPUT_BUCKET: OUTPUT_BUCKET });
+  options.onProgress?.({ total, done: 0 });
+  try {
+    await queue.drain(
+      async (event) => {
+        const result = await pool.run(event);
+        results.push(result);
+        options.onProgress?.({ total, done: results.length + deadLettered, result });
+      },
+      {
+        concurrency,
+        deadLetter: async (event: MessagePublishedData, error: unknown) => {
+          deadLettered++;
+          await recordUndeliverable(decodeRequest(event), error instanceof Error ? error.message : String(error), { store, outputBucket: OUTPUT_BUCKET });
+          options.onProgress?.({ total, done: results.length + deadLettered });
+        },
+      },
+    );
+  } finally {
+    await pool.close();
+  }
+
+  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
+  try {
+    const compaction = await compact({ store, warehouse, outputBucket: OUTPUT_BUCKET });
+    await warehouse.refresh();
+    return { batches, published: total, results, deadLettered, compaction, seconds: (Date.now() - started) / 1000, paths };
+  } finally {
+    await warehouse.close();
+  }
+}
