@@ -10,6 +10,7 @@ import { formatTable } from '../cli/table.ts';
 import { longClipFrames } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
 import { benchCuts } from './cuts.ts';
+import { benchPipeline } from './pipeline.ts';
 import { PINNED, runJob } from './processes.ts';
 import { benchSsim } from './ssim.ts';
 
@@ -96,6 +97,24 @@ async function cuts(): Promise<void> {
   );
 }
 
+async function pipeline(): Promise<void> {
+  const files = corpusGifs();
+  const r = await benchPipeline(CORPUS_GIFS, files);
+  const engineRate = r.engine.files / r.engine.seconds;
+  const one = r.runs[0]!;
+  console.log(`## Local pipeline (upload → fan-out → extract → compact → DuckDB) over ${files.length} corpus GIFs\n`);
+  table([
+    { run: `engine alone, ${DEFAULT_SELECTOR}, one process`, seconds: fmt(r.engine.seconds, 2), 'files/s': fmt(engineRate), 'vs engine': '1.00×', 'vs 1 worker': '' },
+    ...r.runs.map((run) => ({
+      run: `npm start, --concurrency ${run.concurrency}`,
+      seconds: fmt(run.seconds, 2),
+      'files/s': fmt(run.files / run.seconds),
+      'vs engine': `${fmt(run.seconds / r.engine.seconds, 2)}× the time`,
+      'vs 1 worker': `${fmt(one.seconds / run.seconds, 2)}× the throughput`,
+    })),
+  ]);
+}
+
 function ssim(): void {
   const r = benchSsim();
   console.log('## SSIM of one 256×256 grayscale pair\n');
@@ -114,3 +133,4 @@ if (wanted('memory')) {
   await perFileMemory();
 }
 if (wanted('cuts')) await cuts();
+if (wanted('pipeline')) await pipeline();

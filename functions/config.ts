@@ -1,0 +1,54 @@
+/**
+ * The functions' configuration, resolved in one place from the environment
+ * (set by the Pulumi program), each value checked once.
+ */
+import { resolveSelector } from '../shared/index.ts';
+import type { SelectorChoice } from '../shared/pipeline/events.ts';
+
+export type Backend = 'gcp' | 'local';
+
+export interface FunctionConfig {
+  backend: Backend;
+  outputBucket: string;
+  topic: string;
+  dataset: string;
+  allowedBuckets: ReadonlySet<string>;
+  selector: SelectorChoice | undefined;
+  /** The local backend's root folder (a folder per bucket, and the DuckDB file). */
+  localRoot: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+  const backend = env.FRAMESIFT_BACKEND ?? 'gcp';
+  if (backend !== 'gcp' && backend !== 'local') throw new ConfigError(`FRAMESIFT_BACKEND must be one of: gcp, local (received ${backend})`);
+  const required = (name: string, fallback?: string): string => {
+    const value = env[name] ?? fallback;
+    if (!value) throw new ConfigError(`${name} must be set: did the deployment pass the stack's outputs to this function?`);
+    return value;
+  };
+  let selector: SelectorChoice | undefined;
+  if (env.FRAMESIFT_SELECTOR) {
+    let options: Record<string, unknown> = {};
+    try {
+      options = env.FRAMESIFT_SELECTOR_OPTIONS ? (JSON.parse(env.FRAMESIFT_SELECTOR_OPTIONS) as Record<string, unknown>) : {};
+    } catch {
+      throw new ConfigError('FRAMESIFT_SELECTOR_OPTIONS must be a JSON object');
+    }
+    resolveSelector(env.FRAMESIFT_SELECTOR, options);
+    selector = { name: env.FRAMESIFT_SELECTOR, options };
+  }
+  const local = backend === 'local';
+  return {
+    backend,
+    outputBucket: required('FRAMESIFT_OUTPUT_BUCKET', local ? 'output' : undefined),
+    topic: required('FRAMESIFT_TOPIC', local ? 'extract-requests' : undefined),
+    dataset: required('FRAMESIFT_DATASET', local ? 'framesift' : undefined),
+    allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
+    selector,
+    localRoot: env.FRAMESIFT_LOCAL_ROOT ?? '.framesift',
+  };
+}

@@ -1,0 +1,19 @@
+/** fanout: a storage `object.v1.finalized` event in, one extraction request per file out. */
+import * as functions from '@google-cloud/functions-framework';
+import type { StorageObjectData } from '../../shared/pipeline/events.ts';
+import { fanOut } from '../../shared/pipeline/fan-out.ts';
+import { log } from '../log.ts';
+import { runtime } from '../runtime.ts';
+
+functions.cloudEvent<StorageObjectData>('fanout', async (event: functions.CloudEvent<StorageObjectData>) => {
+  const { config, store, publisher } = runtime();
+  const object = event.data!;
+  const result = await fanOut(object, {
+    store,
+    publisher,
+    outputBucket: config.outputBucket,
+    allowedBuckets: config.allowedBuckets,
+    selector: config.selector,
+  });
+  log('INFO', 'fan-out finished', { eventId: event.id, object: `${object.bucket}/${object.name}`, generation: object.generation, ...result });
+});

@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
+import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
+import type { LocalQueue } from '../../shared/adapters/local/local-queue.ts';
+import { corpusPath } from '../support/corpus.ts';
+import { PUBSUB_PUBLISHED, STORAGE_FINALIZED, listen, postCloudEvent } from '../support/cloudevents.ts';
+import { tempDir } from '../support/tmp.ts';
+
+const root = tempDir('framesift-functions-');
+process.env.FRAMESIFT_BACKEND = 'local';
+process.env.FRAMESIFT_LOCAL_ROOT = root;
+
+describe('the three functions behind functions-framework servers (local backend)', () => {
+  const servers: Record<string, { url: string; close: () => Promise<void> }> = {};
+  const store = new FolderStore(join(root, 'buckets'));
+  let queue: LocalQueue;
+  let manifest: { name: string; generation: string };
+
+  const finalized = (object: { name: string; generation: string }, id: string) =>
+    postCloudEvent(servers.fanout!.url, {
+      id,
+      type: STORAGE_FINALIZED,
+      source: '//storage.googleapis.com/projects/_/buckets/ingest',
+      subject: `objects/${object.name}`,
+      data: { bucket: 'ingest', name: object.name, generation: object.generation, contentType: 'text/plain' },
+    });
+
+  /** Plays Pub/Sub push: each queued message goes to the extract server; a non-2xx answer is a nack. */
+  const push = () =>
+    queue.drain(
+      async (event) => {
+        const response = await postCloudEvent(servers.extract!.url, { id: event.message.messageId!, type: PUBSUB_PUBLISHED, source: '//pubsub.googleapis.com/projects/p/topics/extract-requests', data: event });
+        if (!response.ok) throw new Error(`extract answered ${response.status}`);
+      },
+      { concurrency: 2, deadLetter: async () => expect.fail('nothing should be dead-lettered') },
+    );
+
+  beforeAll(async () => {
+    await import('../../functions/fanout/index.ts');
+    await import('../../functions/extract/index.ts');
+    await import('../../functions/compact/index.ts');
+    const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+    for (const name of ['fanout', 'extract', 'compact']) servers[name] = await listen(getTestServer(name));
+    const { runtime } = await import('../../functions/runtime.ts');
+    queue = runtime().publisher as LocalQueue;
+
+    for (const file of ['Zulko__moviepy__circle.gif', 'bumptech__glide__test.gif']) await store.upload(corpusPath('gifs', file), { bucket: 'ingest', name: `drop/${file}` });
+    const text = join(root, 'manifest.txt');
+    writeFileSync(text, 'Zulko__moviepy__circle: a circle\nbumptech__glide__test: a test\n../escape: nope\n');
+    manifest = await store.upload(text, { bucket: 'ingest', name: 'drop/manifest.txt' });
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(servers).map((s) => s.close()));
+  });
+
+  it('runs fan-out, extract and compact from CloudEvents to rows', async () => {
+    expect((await finalized(manifest, 'event-1')).status).toBe(204);
+    expect(queue.size).toBe(2);
+    await push();
+    expect((await postCloudEvent(servers.compact!.url, { id: 'tick-1', type: PUBSUB_PUBLISHED, source: '//cloudscheduler', data: { message: { data: '' } } })).status).toBe(204);
+
+    const warehouse = new DuckDbWarehouse({ outputRoot: join(root, 'buckets', 'output'), databasePath: join(root, 'check.duckdb') });
+    await warehouse.refresh();
+    expect(await warehouse.query('SELECT status, count(*) AS n FROM gifs GROUP BY status ORDER BY status')).toEqual([
+      { status: 'ok', n: 2 },
+      { status: 'rejected', n: 1 },
+    ]);
+    await warehouse.close();
+  });
+
+  it('changes nothing when the same storage event is delivered again', async () => {
+    expect((await finalized(manifest, 'event-1')).status).toBe(204);
+    await push();
+    const records: string[] = [];
+    for await (const object of store.list('output', 'records/')) records.push(object.name);
+    expect(records).toHaveLength(3);
+    await postCloudEvent(servers.compact!.url, { id: 'tick-2', type: PUBSUB_PUBLISHED, source: '//cloudscheduler', data: { message: { data: '' } } });
+    const ledgers: string[] = [];
+    for await (const object of store.list('output', 'compacted/')) ledgers.push(object.name);
+    expect(ledgers).toHaveLength(1);
+  });
+
+  it('acknowledges a malformed message instead of retrying it forever', async () => {
+    const response = await postCloudEvent(servers.extract!.url, { id: 'bad', type: PUBSUB_PUBLISHED, source: '//pubsub', data: { message: { data: 'bm90IGpzb24=' } } });
+    expect(response.status).toBe(204);
+  });
+});

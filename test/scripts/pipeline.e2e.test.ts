@@ -1,0 +1,80 @@
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
+import { localPaths, runLocalPipeline, type RunSummary } from '../../scripts/local/pipeline.ts';
+import { corpusPath } from '../support/corpus.ts';
+import { tempDir } from '../support/tmp.ts';
+
+const GOOD = [
+  'gifs/Zulko__moviepy__circle.gif',
+  'gifs/Zulko__moviepy__pigs_in_a_polka.gif',
+  'gifs/bumptech__glide__transparent_disposal_background.gif',
+  'gifs/bumptech__glide__interlaced_transparent_gif.gif',
+  'gifs/Flipboard__FLAnimatedImage__rock.gif',
+  'gifs/bumptech__glide__test.gif',
+];
+const BROKEN = 'broken/libgd__libgd__bad_lzw_code.gif';
+
+describe('upload → fan-out → extract → compact → DuckDB, on one machine', () => {
+  const input = tempDir('framesift-input-');
+  const workDir = tempDir('framesift-work-');
+  const idOf = (file: string) => basename(file, '.gif');
+  let first: RunSummary;
+  let warehouse: DuckDbWarehouse;
+  const count = async (sql: string) => Number((await warehouse.query(sql))[0]!.n);
+
+  beforeAll(async () => {
+    for (const file of [...GOOD, BROKEN]) copyFileSync(corpusPath(file), join(input, basename(file)));
+    const lines = [
+      ...GOOD.map((f) => `${idOf(f)}: ${idOf(f).replaceAll('_', ' ')}`),
+      `${idOf(BROKEN)}: a GIF with bad LZW data`,
+      'bad/slash: an id with a slash',
+      ': a line with no id',
+      `${idOf(GOOD[0]!)}: the same id again`,
+      'not_uploaded: a file that is not there',
+    ];
+    writeFileSync(join(input, 'manifest.txt'), `${lines.join('\n')}\n`);
+    first = await runLocalPipeline({ inputs: [join(input, 'manifest.txt')], workDir, concurrency: 2 });
+    const paths = localPaths(workDir);
+    warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
+    await warehouse.refresh();
+  });
+  afterAll(() => warehouse.close());
+
+  it('has one row per good file, a failed row for the broken one and a rejected row per bad line', async () => {
+    expect(await count("SELECT count(*) n FROM gifs WHERE status = 'ok'")).toBe(GOOD.length);
+    expect(await warehouse.query("SELECT gif_id, error_code FROM gifs WHERE status = 'failed'")).toEqual([{ gif_id: idOf(BROKEN), error_code: 'CORRUPT_INPUT' }]);
+    const rejected = await warehouse.query("SELECT error_code, manifest_line FROM gifs WHERE status = 'rejected' ORDER BY manifest_line");
+    expect(rejected).toEqual([
+      { error_code: 'INVALID_ID', manifest_line: 8 },
+      { error_code: 'MISSING_ID', manifest_line: 9 },
+      { error_code: 'DUPLICATE_ID', manifest_line: 10 },
+      { error_code: 'MISSING_FILE', manifest_line: 11 },
+    ]);
+    expect(await count('SELECT count(*) n FROM gifs')).toBe(GOOD.length + 1 + 4);
+  });
+
+  it('keeps descriptions and key-frame rows that match the records', async () => {
+    const circle = await warehouse.query(`SELECT description, frame_count, key_frame_count, key_frame_uris FROM gifs WHERE gif_id = '${idOf(GOOD[0]!)}' AND status = 'ok'`);
+    expect(circle[0]).toMatchObject({ description: 'Zulko  moviepy  circle', frame_count: 30 });
+    const perGif = await warehouse.query(
+      "SELECT g.gif_id, g.key_frame_count AS expected, count(k.ordinal) AS actual FROM gifs g LEFT JOIN key_frames k USING (record_key) WHERE g.status = 'ok' GROUP BY ALL",
+    );
+    for (const row of perGif) expect(row.actual).toBe(row.expected);
+    const pngs = readdirSync(join(localPaths(workDir).output, 'frames'), { recursive: true }).filter((f) => String(f).endsWith('.png'));
+    expect(await count('SELECT count(*) n FROM key_frames')).toBe(pngs.length);
+  });
+
+  it('leaves the same rows, once each, when the same input runs again', async () => {
+    const before = { gifs: await count('SELECT count(*) n FROM gifs_all'), frames: await count('SELECT count(*) n FROM key_frames_all') };
+    const second = await runLocalPipeline({ inputs: [join(input, 'manifest.txt')], workDir, concurrency: 2 });
+    expect(second.batches.map((b) => b.batchId)).toEqual(first.batches.map((b) => b.batchId));
+    expect(second.results.every((r) => r.status === 'duplicate')).toBe(true);
+    expect(second.compaction.records).toBe(0);
+    await warehouse.refresh();
+    expect(await count('SELECT count(*) n FROM gifs_all')).toBe(before.gifs);
+    expect(await count('SELECT count(*) n FROM key_frames_all')).toBe(before.frames);
+    expect(await count('SELECT count(*) - count(DISTINCT record_key) n FROM gifs_all')).toBe(0);
+  });
+});
