@@ -212,3 +212,18 @@ export function duckdbDdlOf(table: TableDefinition): string {
   const columns = table.columns.map((c) => `  ${c.name} ${duckdbTypeOf(c)}${c.mode === 'REQUIRED' ? ' NOT NULL' : ''}`);
   return `CREATE TABLE ${table.name} (\n${columns.join(',\n')}\n)`;
 }
+
+/** The loaded rows of a table live in `<table>_all`; `<table>` is the view with one row per unique key. */
+export function allRowsTableOf(table: TableDefinition): string {
+  return `${table.name}_all`;
+}
+
+/** BigQuery SQL of the view that keeps the latest row per unique key (used by the adapter and by Pulumi). */
+export function bigQueryLatestViewSql(table: TableDefinition, projectId: string, datasetId: string): string {
+  return [
+    'SELECT * EXCEPT (row_rank) FROM (',
+    `  SELECT *, ROW_NUMBER() OVER (PARTITION BY ${table.uniqueKey.join(', ')} ORDER BY processed_at DESC) AS row_rank`,
+    `  FROM \`${projectId}.${datasetId}.${allRowsTableOf(table)}\``,
+    ') WHERE row_rank = 1',
+  ].join('\n');
+}
