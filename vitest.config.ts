@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['test/support/global-setup.ts'],
+    // Nothing here runs on Google Compute Engine; without this, Google's clients probe its metadata server.
+    env: { METADATA_SERVER_DETECTION: 'none' },
   },
 });

@@ -76,9 +76,9 @@ export class GcsStandIn {
     this.requests.push(recorded);
     const fault = this.#faults.findIndex((f) => f.match(recorded));
     if (fault >= 0) {
-      const [{ status }] = this.#faults.splice(fault, 1);
+      const { status } = this.#faults.splice(fault, 1)[0]!;
       await readBody(req);
-      return sendError(res, status!, status === 503 ? 'Service Unavailable' : 'Injected fault', status === 503 ? 'backendError' : 'injected');
+      return sendError(res, status, status === 503 ? 'Service Unavailable' : 'Injected fault', status === 503 ? 'backendError' : 'injected');
     }
     const body = await readBody(req);
     let m: RegExpExecArray | null;

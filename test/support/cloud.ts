@@ -1,0 +1,39 @@
+/** The cloud peers a test can have here: REST stand-ins for Cloud Storage and BigQuery, the real Pub/Sub emulator. */
+import { BigQuery } from '@google-cloud/bigquery';
+import { PubSub } from '@google-cloud/pubsub';
+import { Storage } from '@google-cloud/storage';
+import { afterAll, beforeAll } from 'vitest';
+import { bigQueryClient } from '../../functions/runtime.ts';
+import { BigQueryStandIn } from './bigquery-standin.ts';
+import { usePubSubEmulator } from './emulator.ts';
+import { GcsStandIn } from './gcs-standin.ts';
+
+export const PROJECT = 'framesift-test';
+
+export interface CloudPeers {
+  gcs: GcsStandIn;
+  bq: BigQueryStandIn;
+  storage: Storage;
+  bigquery: BigQuery;
+  pubsub: PubSub;
+  emulatorHost: string;
+}
+
+/** Starts the stand-ins before this file's tests and stops them after; the emulator is the run's. */
+export function useCloudPeers(): CloudPeers {
+  const peers = {} as CloudPeers;
+  beforeAll(async () => {
+    peers.emulatorHost = usePubSubEmulator();
+    peers.gcs = await new GcsStandIn().start();
+    peers.bq = await new BigQueryStandIn(peers.gcs).start();
+    peers.storage = new Storage({ apiEndpoint: peers.gcs.url, projectId: PROJECT });
+    peers.bigquery = bigQueryClient({ BIGQUERY_EMULATOR_HOST: peers.bq.url, GOOGLE_CLOUD_PROJECT: PROJECT });
+    peers.pubsub = new PubSub({ projectId: PROJECT });
+  });
+  afterAll(async () => {
+    await peers.pubsub?.close();
+    await peers.bq?.stop();
+    await peers.gcs?.stop();
+  });
+  return peers;
+}
