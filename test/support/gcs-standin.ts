@@ -72,6 +72,8 @@ export class GcsStandIn {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, 'http://stand-in');
+    // Through STORAGE_EMULATOR_HOST the client leaves "/storage/v1" out of object paths (uploads keep theirs).
+    if (url.pathname.startsWith('/b/')) url.pathname = `/storage/v1${url.pathname}`;
     const recorded = { method: req.method!, path: url.pathname, uploadType: url.searchParams.get('uploadType') };
     this.requests.push(recorded);
     const fault = this.#faults.findIndex((f) => f.match(recorded));

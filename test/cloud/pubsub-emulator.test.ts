@@ -1,0 +1,120 @@
+/** The Pub/Sub side of the cloud path, on Google's real emulator. */
+import type { Message } from '@google-cloud/pubsub';
+import { Storage } from '@google-cloud/storage';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
+import { GcsStore } from '../../shared/adapters/gcp/gcs-store.ts';
+import { PubSubPublisher } from '../../shared/adapters/gcp/pubsub-publisher.ts';
+import { compact } from '../../shared/pipeline/compact.ts';
+import { decodeRequest, encodeRequest, type ExtractRequest } from '../../shared/pipeline/events.ts';
+import { extractStep, recordUndeliverable } from '../../shared/pipeline/extract.ts';
+import { fanOut } from '../../shared/pipeline/fan-out.ts';
+import { PROJECT, useCloudPeers } from '../support/cloud.ts';
+import { corpusPath } from '../support/corpus.ts';
+import { startFunctionServer, waitFor, type FunctionServer } from '../support/functions-server.ts';
+import { readFileSync } from 'node:fs';
+
+const peers = useCloudPeers();
+const unique = (name: string) => `${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+
+describe('Pub/Sub emulator', () => {
+  const servers: FunctionServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  it('carries a 10,000-line manifest fanned out as 10,000 messages', async () => {
+    const store = new GcsStore(peers.storage);
+    const lines = Array.from({ length: 10_000 }, (_, i) => `gif_${String(i).padStart(5, '0')}: clip number ${i}`);
+    await store.writeIfAbsent({ bucket: 'ingest', name: 'big/manifest.txt' }, `${lines.join('\n')}\n`, 'text/plain');
+    const stat = await store.stat({ bucket: 'ingest', name: 'big/manifest.txt' });
+    const topicName = unique('fanout');
+    const [topic] = await peers.pubsub.createTopic(topicName);
+    const [subscription] = await topic.createSubscription(`${topicName}-sub`, { ackDeadlineSeconds: 60 });
+    const ids = new Set<string>();
+    let deliveries = 0;
+    subscription.on('message', (m: Message) => {
+      deliveries++;
+      ids.add(m.attributes.gifId!);
+      m.ack();
+    });
+
+    const result = await fanOut(
+      { bucket: 'ingest', name: 'big/manifest.txt', generation: stat!.generation },
+      { store, publisher: new PubSubPublisher(peers.pubsub, topicName), outputBucket: 'out' },
+    );
+    expect(result).toMatchObject({ published: 10_000, rejected: 0 });
+    await waitFor('10,000 distinct messages', async () => ids.size === 10_000, 60_000);
+    await subscription.close();
+    expect(deliveries).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('pushes a request to a real functions-framework server that runs extract', async () => {
+    const gif = readFileSync(corpusPath('gifs/Zulko__moviepy__circle.gif'));
+    const source = peers.gcs.put('ingest', 'push/circle.gif', gif, 'image/gif');
+    const extract = await startFunctionServer('extract', {
+      FRAMESIFT_BACKEND: 'gcp',
+      STORAGE_EMULATOR_HOST: peers.gcs.url,
+      PUBSUB_EMULATOR_HOST: peers.emulatorHost,
+      GOOGLE_CLOUD_PROJECT: PROJECT,
+      FRAMESIFT_OUTPUT_BUCKET: 'push-out',
+      FRAMESIFT_TOPIC: 'unused',
+      FRAMESIFT_DATASET: 'unused',
+    });
+    servers.push(extract);
+    const topicName = unique('extract-requests');
+    const [topic] = await peers.pubsub.createTopic(topicName);
+    await topic.createSubscription(`${topicName}-push`, { pushConfig: { pushEndpoint: `${extract.url}projects/${PROJECT}/topics/${topicName}` } });
+
+    const request: ExtractRequest = { gifId: 'circle', batchId: 'push-test', source: { bucket: 'ingest', name: 'push/circle.gif', generation: source.generation }, description: 'a circle', manifest: null };
+    const { data, attributes } = encodeRequest(request);
+    await topic.publishMessage({ data, attributes });
+
+    const recordName = `records/circle/${source.generation}.json`;
+    const stored = await waitFor('the record written by the pushed extract', async () => peers.gcs.object('push-out', recordName), 60_000);
+    const record = JSON.parse(stored.data.toString()) as { status: string; keyFrameUris: string[]; description: string };
+    expect(record, extract.logs()).toMatchObject({ status: 'ok', description: 'a circle' });
+    for (const uri of record.keyFrameUris) expect(peers.gcs.object('push-out', uri.replace('gs://push-out/', ''))?.contentType).toBe('image/png');
+  });
+
+  it('sends a message that always fails transiently to the dead-letter topic after 5 attempts, and it ends as a failed row', async () => {
+    const topicName = unique('poison');
+    const [topic] = await peers.pubsub.createTopic(topicName);
+    const [dead] = await peers.pubsub.createTopic(`${topicName}-dead`);
+    const [deadSubscription] = await dead.createSubscription(`${topicName}-dead-sub`);
+    const [subscription] = await topic.createSubscription(`${topicName}-sub`, { deadLetterPolicy: { deadLetterTopic: dead.name, maxDeliveryAttempts: 5 }, ackDeadlineSeconds: 10 });
+
+    // Every request to the poisoned bucket answers 503, so extraction can only fail transiently.
+    for (let i = 0; i < 100; i++) peers.gcs.failNext((r) => r.path.includes('/b/poisoned/o/'), 503);
+    const quickStorage = new Storage({ apiEndpoint: peers.gcs.url, projectId: PROJECT, retryOptions: { maxRetries: 1, maxRetryDelay: 0.01, retryDelayMultiplier: 1 } });
+    const store = new GcsStore(quickStorage);
+    const request: ExtractRequest = { gifId: 'poison', batchId: 'poison-test', source: { bucket: 'poisoned', name: 'p.gif', generation: '42' }, description: null, manifest: null };
+    const attempts: number[] = [];
+    subscription.on('message', async (m: Message) => {
+      attempts.push(m.deliveryAttempt);
+      try {
+        await extractStep({ message: { data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id } }, { store, outputBucket: 'poison-out' });
+        m.ack();
+      } catch {
+        m.nack();
+      }
+    });
+    const deadLettered = new Promise<Message>((resolve) => deadSubscription.once('message', (m: Message) => (m.ack(), resolve(m))));
+    const { data, attributes } = encodeRequest(request);
+    await topic.publishMessage({ data, attributes });
+
+    const letter = await deadLettered;
+    await subscription.close();
+    await deadSubscription.close();
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    expect(letter.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBe('5');
+
+    // The dead-letter subscriber's job: leave a failed record, which compaction makes a row.
+    const healthy = new GcsStore(peers.storage);
+    await recordUndeliverable(decodeRequest({ message: { data: letter.data.toString('base64') } }), 'Service Unavailable', { store: healthy, outputBucket: 'poison-out' });
+    const warehouse = new BigQueryWarehouse(peers.bigquery, 'poison');
+    await warehouse.ensureTables();
+    await compact({ store: healthy, warehouse, outputBucket: 'poison-out' });
+    expect(await warehouse.query('SELECT gif_id, status, error_code FROM poison.gifs')).toEqual([{ gif_id: 'poison', status: 'failed', error_code: 'DELIVERY_FAILED' }]);
+  });
+});
