@@ -1,5 +1,5 @@
 /** The cloud peers a test can have here: REST stand-ins for Cloud Storage and BigQuery, the real Pub/Sub emulator. */
-import { BigQuery } from '@google-cloud/bigquery';
+import type { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { afterAll, beforeAll } from 'vitest';

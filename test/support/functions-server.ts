@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { freePort } from './pubsub-emulator.ts';
+import { freePort } from '../../scripts/lib/pubsub-emulator.ts';
 
 const require = createRequire(import.meta.url);
 // The package exports only its API; its CLI (the `functions-framework` bin) sits beside the entry point.

@@ -1,6 +1,6 @@
 /** Starts one Pub/Sub emulator for the whole run; tests that need it read its host with `inject`. */
 import type { TestProject } from 'vitest/node';
-import { startPubSubEmulator, type RunningEmulator } from './pubsub-emulator.ts';
+import { startPubSubEmulator, type RunningEmulator } from '../../scripts/lib/pubsub-emulator.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,0 +1,40 @@
+/** Fan-out throughput: a 100,000-line manifest published to the real Pub/Sub emulator. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PubSub } from '@google-cloud/pubsub';
+import { PubSubPublisher } from '../../shared/adapters/gcp/pubsub-publisher.ts';
+import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
+import { fanOut } from '../../shared/pipeline/fan-out.ts';
+import { startPubSubEmulator } from '../lib/pubsub-emulator.ts';
+
+export async function benchFanOut(lines = 100_000) {
+  const emulator = await startPubSubEmulator();
+  const dir = mkdtempSync(join(tmpdir(), 'framesift-bench-fanout-'));
+  const previousHost = process.env.PUBSUB_EMULATOR_HOST;
+  process.env.PUBSUB_EMULATOR_HOST = emulator.host;
+  // Not on Google Compute Engine: keep the client from probing for its metadata server.
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  const pubsub = new PubSub({ projectId: 'framesift-bench' });
+  try {
+    const file = join(dir, 'manifest.txt');
+    writeFileSync(file, Array.from({ length: lines }, (_, i) => `gif_${i}: clip ${i}\n`).join(''));
+    const store = new FolderStore(join(dir, 'buckets'));
+    const manifest = await store.upload(file, { bucket: 'ingest', name: 'bench/manifest.txt' });
+    const [topic] = await pubsub.createTopic('extract-requests');
+    await topic.createSubscription('extract-requests-sub');
+    const started = process.hrtime.bigint();
+    const result = await fanOut(
+      { bucket: 'ingest', name: manifest.name, generation: manifest.generation },
+      { store, publisher: new PubSubPublisher(pubsub, 'extract-requests'), outputBucket: 'output' },
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { lines, published: result.published, seconds, perSecond: result.published / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  } finally {
+    await pubsub.close();
+    if (previousHost === undefined) delete process.env.PUBSUB_EMULATOR_HOST;
+    else process.env.PUBSUB_EMULATOR_HOST = previousHost;
+    await emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
