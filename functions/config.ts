@@ -4,6 +4,7 @@
  */
 import { resolveSelector } from '../shared/index.ts';
 import type { SelectorChoice } from '../shared/pipeline/events.ts';
+import { resolveLimits, type Limits } from '../shared/media/limits.ts';
 
 export type Backend = 'gcp' | 'local';
 
@@ -14,6 +15,8 @@ export interface FunctionConfig {
   dataset: string;
   allowedBuckets: ReadonlySet<string>;
   selector: SelectorChoice | undefined;
+  /** Engine limits for extraction (FRAMESIFT_LIMITS, JSON), over the engine's defaults. */
+  limits: Partial<Limits>;
   /** The local backend's root folder (a folder per bucket, and the DuckDB file). */
   localRoot: string;
 }
@@ -41,6 +44,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     resolveSelector(env.FRAMESIFT_SELECTOR, options);
     selector = { name: env.FRAMESIFT_SELECTOR, options };
   }
+  let limits: Partial<Limits> = {};
+  try {
+    limits = env.FRAMESIFT_LIMITS ? (JSON.parse(env.FRAMESIFT_LIMITS) as Partial<Limits>) : {};
+  } catch {
+    throw new ConfigError('FRAMESIFT_LIMITS must be a JSON object such as {"maxFrames": 5000}');
+  }
+  resolveLimits(limits);
   const local = backend === 'local';
   return {
     backend,
@@ -49,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     dataset: required('FRAMESIFT_DATASET', local ? 'framesift' : undefined),
     allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
     selector,
+    limits,
     localRoot: env.FRAMESIFT_LOCAL_ROOT ?? '.framesift',
   };
 }

@@ -13,7 +13,7 @@ functions.cloudEvent<MessagePublishedData>('extract', async (event: functions.Cl
   const { config, store } = runtime();
   const messageId = event.data?.message?.messageId;
   try {
-    const result = await extractStep(event.data!, { store, outputBucket: config.outputBucket });
+    const result = await extractStep(event.data!, { store, outputBucket: config.outputBucket, engine: { limits: config.limits } });
     log('INFO', 'extraction finished', { eventId: event.id, messageId, ...result });
   } catch (error) {
     if (error instanceof MalformedMessageError) {

@@ -1,0 +1,57 @@
+/** Stack configuration, read in one place with its defaults. Every key is documented in the README. */
+import * as pulumi from '@pulumi/pulumi';
+
+export interface FunctionSettings {
+  /** Cloud Run memory, e.g. "2Gi". */
+  memory: string;
+  cpu: string;
+  timeoutSeconds: number;
+  /** Requests one instance serves at once. */
+  concurrency: number;
+  maxInstances: number;
+}
+
+export interface StackSettings {
+  project: string;
+  region: string;
+  /** Name prefix of every resource, so several stacks can share a project. */
+  prefix: string;
+  selector: string;
+  selectorOptions: Record<string, unknown>;
+  allowedBuckets: string[];
+  /** Engine limits passed to extraction (FRAMESIFT_LIMITS). */
+  limits: Record<string, number>;
+  compactSchedule: string;
+  maxDeliveryAttempts: number;
+  forceDestroy: boolean;
+  functions: { fanout: FunctionSettings; extract: FunctionSettings; compact: FunctionSettings };
+}
+
+const FUNCTION_DEFAULTS: StackSettings['functions'] = {
+  fanout: { memory: '512Mi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 10 },
+  // sharp decodes on one thread: one request per instance, one CPU each, scale out instead.
+  extract: { memory: '2Gi', cpu: '1', timeoutSeconds: 300, concurrency: 1, maxInstances: 100 },
+  compact: { memory: '1Gi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 1 },
+};
+
+export function readSettings(): StackSettings {
+  const gcp = new pulumi.Config('gcp');
+  const config = new pulumi.Config('framesift');
+  const functionSettings = (name: keyof StackSettings['functions']): FunctionSettings => ({
+    ...FUNCTION_DEFAULTS[name],
+    ...(config.getObject<Partial<FunctionSettings>>(`${name}Function`) ?? {}),
+  });
+  return {
+    project: gcp.require('project'),
+    region: config.get('region') ?? gcp.get('region') ?? 'us-central1',
+    prefix: config.get('prefix') ?? 'framesift',
+    selector: config.get('selector') ?? 'ssim',
+    selectorOptions: config.getObject<Record<string, unknown>>('selectorOptions') ?? {},
+    allowedBuckets: config.getObject<string[]>('allowedBuckets') ?? [],
+    limits: config.getObject<Record<string, number>>('limits') ?? {},
+    compactSchedule: config.get('compactSchedule') ?? '*/10 * * * *',
+    maxDeliveryAttempts: config.getNumber('maxDeliveryAttempts') ?? 5,
+    forceDestroy: config.getBoolean('forceDestroy') ?? false,
+    functions: { fanout: functionSettings('fanout'), extract: functionSettings('extract'), compact: functionSettings('compact') },
+  };
+}
