@@ -3,12 +3,13 @@
 import { isFramesiftError } from '../shared/index.ts';
 import { EXTRACT_USAGE, runExtract } from './cli/extract.ts';
 import { UsageError } from './cli/flags.ts';
-import { QUERY_USAGE, RUN_USAGE, runQuery, runRun } from './cli/run.ts';
+import { FAILURES_USAGE, QUERY_USAGE, RUN_USAGE, runFailures, runQuery, runRun } from './cli/run.ts';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
   extract: { usage: EXTRACT_USAGE, run: runExtract },
   run: { usage: RUN_USAGE, run: runRun },
   query: { usage: QUERY_USAGE, run: runQuery },
+  failures: { usage: FAILURES_USAGE, run: runFailures },
 };
 
 const USAGE = `Usage: framesift <command> [options]\n\nCommands:\n${Object.values(COMMANDS)

@@ -106,3 +106,30 @@ export async function runQuery(argv: string[]): Promise<void> {
     await warehouse.close();
   }
 }
+
+export const FAILURES_USAGE = `framesift failures [--workdir DIR]    (npm run failures)
+
+  Failures and rejections by error code, with counts and example ids, from the local tables.
+  In BigQuery, the same query runs on the gifs view (see README).`;
+
+/** The query behind \`framesift failures\`; BigQuery runs it unchanged on the `gifs` view. */
+export const FAILURES_SQL = `SELECT status, error_code, count(*) AS files,
+  array_to_string(list(coalesce(gif_id, batch_id) ORDER BY gif_id)[1:3], ', ') AS examples
+FROM gifs WHERE status <> 'ok' GROUP BY status, error_code ORDER BY files DESC, error_code`;
+
+export async function failuresReport(workDir: string): Promise<Array<Record<string, unknown>>> {
+  const paths = localPaths(workDir);
+  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
+  try {
+    await warehouse.refresh();
+    return await warehouse.query(FAILURES_SQL);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+export async function runFailures(argv: string[]): Promise<void> {
+  const at = argv.indexOf('--workdir');
+  const rows = await failuresReport(at >= 0 ? argv[at + 1]! : DEFAULT_WORKDIR);
+  console.log(rows.length ? formatTable(rows) : 'No failures or rejections.');
+}

@@ -14,7 +14,11 @@ import { decodeRequest, type MessagePublishedData, type SelectorChoice } from '.
 import { recordUndeliverable, type ExtractResult } from '../../shared/pipeline/extract.ts';
 import { fanOut, type FanOutResult } from '../../shared/pipeline/fan-out.ts';
 import { hasMediaExtension } from '../../shared/pipeline/ids.ts';
-import type { ObjectInfo } from '../../shared/pipeline/ports.ts';
+import type { ObjectInfo, ObjectStore, Publisher, Warehouse } from '../../shared/pipeline/ports.ts';
+import { retryTransient } from '../../shared/pipeline/retry.ts';
+import { faultyPublisher, faultyStore, faultyWarehouse, type FaultPlan } from '../../shared/adapters/faults.ts';
+import { retryingPublisher, retryingStore, retryingWarehouse } from '../../shared/adapters/retrying.ts';
+import { seededRandom } from '../synthetic/clips.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export const INGEST_BUCKET = 'ingest';
@@ -39,11 +43,17 @@ export interface RunOptions {
   selector?: SelectorChoice;
   delivery?: Partial<DeliveryPolicy>;
   onProgress?: (event: { total: number; done: number; result?: ExtractResult }) => void;
+  /** Chaos: every store, queue and warehouse call fails transiently at this rate (seeded), under a client-like retry. */
+  faults?: { rate: number; seed: number };
 }
 
 export interface RunSummary {
   batches: FanOutResult[];
   published: number;
+  /** Deliveries by the queue: more than `published` when extraction was retried. */
+  deliveries: number;
+  /** Faults injected in this process (fan-out, dead letters, compaction) on a chaos run. */
+  injectedFaults: number;
   results: ExtractResult[];
   deadLettered: number;
   compaction: CompactResult;
@@ -82,25 +92,34 @@ export function planUploads(inputs: string[]): Array<{ from: string; name: strin
 export async function runLocalPipeline(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const paths = localPaths(options.workDir);
-  const store = new FolderStore(paths.buckets);
+  const folders = new FolderStore(paths.buckets);
   const queue = new LocalQueue(options.delivery);
+  const plan: FaultPlan | undefined = options.faults && { rate: options.faults.rate, random: seededRandom(options.faults.seed) };
+  const store: ObjectStore = plan ? retryingStore(faultyStore(folders, plan)) : folders;
+  const publisher: Publisher = plan ? retryingPublisher(faultyPublisher(queue, plan)) : queue;
 
+  // Uploading is the user's act, not the pipeline's: it goes to the folders directly.
   const triggers: ObjectInfo[] = [];
   for (const { from, name, trigger } of planUploads(options.inputs)) {
-    const info = await store.upload(from, { bucket: INGEST_BUCKET, name });
+    const info = await folders.upload(from, { bucket: INGEST_BUCKET, name });
     if (trigger) triggers.push(info);
   }
 
   const batches: FanOutResult[] = [];
   for (const object of triggers) {
-    batches.push(await fanOut({ bucket: object.bucket, name: object.name, generation: object.generation, size: object.size }, { store, publisher: queue, outputBucket: OUTPUT_BUCKET, selector: options.selector }));
+    const event = { bucket: object.bucket, name: object.name, generation: object.generation, size: object.size };
+    batches.push(await retryTransient(() => fanOut(event, { store, publisher, outputBucket: OUTPUT_BUCKET, selector: options.selector })));
   }
 
   const total = queue.published;
   const results: ExtractResult[] = [];
   let deadLettered = 0;
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const pool = new WorkerPool(Math.min(concurrency, Math.max(1, total)), { FRAMESIFT_BUCKETS: paths.buckets, FRAMESIFT_OUTPUT_BUCKET: OUTPUT_BUCKET });
+  const pool = new WorkerPool(Math.min(concurrency, Math.max(1, total)), {
+    FRAMESIFT_BUCKETS: paths.buckets,
+    FRAMESIFT_OUTPUT_BUCKET: OUTPUT_BUCKET,
+    ...(options.faults && { FRAMESIFT_FAULT_RATE: String(options.faults.rate), FRAMESIFT_FAULT_SEED: String(options.faults.seed) }),
+  });
   options.onProgress?.({ total, done: 0 });
   try {
     await queue.drain(
@@ -113,7 +132,8 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
         concurrency,
         deadLetter: async (event: MessagePublishedData, error: unknown) => {
           deadLettered++;
-          await recordUndeliverable(decodeRequest(event), error instanceof Error ? error.message : String(error), { store, outputBucket: OUTPUT_BUCKET });
+          const reason = error instanceof Error ? error.message : String(error);
+          await retryTransient(() => recordUndeliverable(decodeRequest(event), reason, { store, outputBucket: OUTPUT_BUCKET }));
           options.onProgress?.({ total, done: results.length + deadLettered });
         },
       },
@@ -123,10 +143,21 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
   }
 
   const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
+  const loads: Warehouse = plan ? retryingWarehouse(faultyWarehouse(warehouse, plan)) : warehouse;
   try {
-    const compaction = await compact({ store, warehouse, outputBucket: OUTPUT_BUCKET });
+    const compaction = await retryTransient(() => compact({ store, warehouse: loads, outputBucket: OUTPUT_BUCKET }));
     await warehouse.refresh();
-    return { batches, published: total, results, deadLettered, compaction, seconds: (Date.now() - started) / 1000, paths };
+    return {
+      batches,
+      published: total,
+      deliveries: queue.deliveries,
+      injectedFaults: plan?.injected ?? 0,
+      results,
+      deadLettered,
+      compaction,
+      seconds: (Date.now() - started) / 1000,
+      paths,
+    };
   } finally {
     await warehouse.close();
   }

@@ -9,6 +9,7 @@ const WORKER = fileURLToPath(new URL('./extract-worker.ts', import.meta.url));
 interface Slot {
   child: ChildProcess;
   busy: boolean;
+  index: number;
 }
 
 /** Extraction worker processes, one message each at a time; a worker that dies is replaced. */
@@ -19,11 +20,11 @@ export class WorkerPool {
 
   constructor(size: number, env: Record<string, string>) {
     this.#env = { ...process.env, ...DECODER_PROCESS_ENV, ...env };
-    for (let i = 0; i < size; i++) this.#slots.push({ child: this.#spawn(), busy: false });
+    for (let i = 0; i < size; i++) this.#slots.push({ child: this.#spawn(i), busy: false, index: i });
   }
 
-  #spawn(): ChildProcess {
-    return fork(WORKER, [], { env: this.#env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  #spawn(index: number): ChildProcess {
+    return fork(WORKER, [], { env: { ...this.#env, FRAMESIFT_WORKER_INDEX: String(index) }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   }
 
   /** Runs one message on an idle worker; rejects (for the queue to retry) if it failed or the worker died. */
@@ -41,7 +42,7 @@ export class WorkerPool {
       };
       const onExit = (code: number | null, signal: string | null) => {
         done();
-        slot.child = this.#spawn();
+        slot.child = this.#spawn(slot.index);
         reject(new Error(`extraction worker exited (${signal ?? code}) during a message`));
       };
       const done = () => {

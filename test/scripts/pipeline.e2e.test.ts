@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { localPaths, runLocalPipeline, type RunSummary } from '../../scripts/local/pipeline.ts';
+import { failuresReport } from '../../scripts/cli/run.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { tempDir } from '../support/tmp.ts';
 
@@ -53,6 +54,18 @@ describe('upload → fan-out → extract → compact → DuckDB, on one machine'
       { error_code: 'MISSING_FILE', manifest_line: 11 },
     ]);
     expect(await count('SELECT count(*) n FROM gifs')).toBe(GOOD.length + 1 + 4);
+  });
+
+  it('lists failures and rejections by code, with counts and examples, for operators', async () => {
+    const rows = await failuresReport(workDir);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { status: 'failed', error_code: 'CORRUPT_INPUT', files: 1, examples: idOf(BROKEN) },
+        { status: 'rejected', error_code: 'MISSING_FILE', files: 1, examples: 'not_uploaded' },
+        { status: 'rejected', error_code: 'INVALID_ID', files: 1, examples: 'bad/slash' },
+      ]),
+    );
+    expect(rows).toHaveLength(5);
   });
 
   it('keeps descriptions and key-frame rows that match the records', async () => {

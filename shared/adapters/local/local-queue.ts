@@ -32,6 +32,7 @@ export class LocalQueue implements Publisher {
   readonly #policy: DeliveryPolicy;
   readonly #pending: Pending[] = [];
   #published = 0;
+  #deliveries = 0;
 
   constructor(policy: Partial<DeliveryPolicy> = {}) {
     this.#policy = { ...DEFAULT_DELIVERY_POLICY, ...policy };
@@ -39,6 +40,11 @@ export class LocalQueue implements Publisher {
 
   get published(): number {
     return this.#published;
+  }
+
+  /** Deliveries made, redeliveries included. */
+  get deliveries(): number {
+    return this.#deliveries;
   }
 
   get size(): number {
@@ -75,6 +81,7 @@ export class LocalQueue implements Publisher {
 
   async #deliver(message: Pending, handler: Handler, deadLetter: DeadLetterHandler): Promise<void> {
     message.attempts++;
+    this.#deliveries++;
     const event: MessagePublishedData = {
       message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: message.id },
       subscription: 'local/extract-requests',
