@@ -17,6 +17,8 @@ export interface FunctionConfig {
   selector: SelectorChoice | undefined;
   /** Engine limits for extraction (FRAMESIFT_LIMITS, JSON), over the engine's defaults. */
   limits: Partial<Limits>;
+  /** Full name of the dead-letter subscription that compaction turns into failed records, if any. */
+  deadLetterSubscription: string | undefined;
   /** The local backend's root folder (a folder per bucket, and the DuckDB file). */
   localRoot: string;
 }
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
     selector,
     limits,
+    deadLetterSubscription: env.FRAMESIFT_DEAD_LETTER_SUBSCRIPTION || undefined,
     localRoot: env.FRAMESIFT_LOCAL_ROOT ?? '.framesift',
   };
 }

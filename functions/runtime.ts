@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
-import { PubSub } from '@google-cloud/pubsub';
+import { PubSub, v1 } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { OAuth2Client } from 'google-auth-library';
 import { BigQueryWarehouse } from '../shared/adapters/gcp/bigquery-warehouse.ts';
@@ -22,6 +22,7 @@ export class Runtime {
   #store: ObjectStore | undefined;
   #publisher: Publisher | undefined;
   #warehouse: Warehouse | undefined;
+  #subscriber: v1.SubscriberClient | undefined;
 
   constructor(config: FunctionConfig) {
     this.config = config;
@@ -33,6 +34,11 @@ export class Runtime {
 
   get publisher(): Publisher {
     return (this.#publisher ??= this.config.backend === 'local' ? new LocalQueue() : new PubSubPublisher(new PubSub(), this.config.topic));
+  }
+
+  /** Pulls dead letters; honours PUBSUB_EMULATOR_HOST through the PubSub wrapper's options. */
+  get subscriber(): v1.SubscriberClient {
+    return (this.#subscriber ??= new v1.SubscriberClient(new PubSub().options as ConstructorParameters<typeof v1.SubscriberClient>[0]));
   }
 
   get warehouse(): Warehouse {

@@ -78,7 +78,7 @@ export function framesift(settings: StackSettings, source: FunctionSource) {
   const extractTopic = new gcp.pubsub.Topic('extract-requests', { name: name('extract-requests'), messageRetentionDuration: '86400s' }, { dependsOn: apis });
   // Requests that failed every delivery attempt.
   const deadLetterTopic = new gcp.pubsub.Topic('extract-dead-letter', { name: name('extract-dead-letter'), messageRetentionDuration: '604800s' }, { dependsOn: apis });
-  // So failures can be inspected (and replayed) rather than lost.
+  // Failures wait here; compaction turns each into a failed row that SQL can see.
   const deadLetterSubscription = new gcp.pubsub.Subscription('extract-dead-letter-inspect', {
     name: name('extract-dead-letter-inspect'),
     topic: deadLetterTopic.id,
@@ -126,6 +126,7 @@ export function framesift(settings: StackSettings, source: FunctionSource) {
     description: 'framesift: one row per file (gifs) and per key frame (key_frames).',
     deleteContentsOnDestroy: settings.forceDestroy,
   }, { dependsOn: apis });
+  grants.push(new gcp.pubsub.SubscriptionIAMMember('compact-drains-dead-letters', { subscription: deadLetterSubscription.name, role: 'roles/pubsub.subscriber', member: serviceAccountMember(compactSa) }));
   grants.push(new gcp.bigquery.DatasetIamMember('compact-edits-dataset', { datasetId: dataset.datasetId, role: 'roles/bigquery.dataEditor', member: serviceAccountMember(compactSa) }));
 
   const tables = Object.values(TABLES).map((table) => {
@@ -158,6 +159,7 @@ export function framesift(settings: StackSettings, source: FunctionSource) {
     FRAMESIFT_SELECTOR: settings.selector,
     FRAMESIFT_SELECTOR_OPTIONS: JSON.stringify(settings.selectorOptions),
     FRAMESIFT_LIMITS: JSON.stringify(settings.limits),
+    FRAMESIFT_DEAD_LETTER_SUBSCRIPTION: deadLetterSubscription.id,
     // The functions are TypeScript; tsx loads them. The allocator settings keep libvips' memory flat.
     NODE_OPTIONS: '--import tsx',
     ...DECODER_PROCESS_ENV,

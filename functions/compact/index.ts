@@ -1,11 +1,17 @@
-/** compact: on Cloud Scheduler's tick (through Pub/Sub), records become Parquet and one load job per table. */
+/** compact: on Cloud Scheduler's tick (through Pub/Sub), dead letters and records become Parquet and one load job per table. */
 import * as functions from '@google-cloud/functions-framework';
+import { recordDeadLetters } from '../../shared/adapters/gcp/dead-letters.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
 import { log } from '../log.ts';
 import { runtime } from '../runtime.ts';
 
 functions.cloudEvent('compact', async (event: functions.CloudEvent<unknown>) => {
-  const { config, store, warehouse } = runtime();
+  const current = runtime();
+  const { config, store, warehouse } = current;
+  // Requests that exhausted their deliveries become failed records first, so this run loads them too.
+  const deadLetters = config.deadLetterSubscription
+    ? await recordDeadLetters(current.subscriber, config.deadLetterSubscription, { store, outputBucket: config.outputBucket })
+    : 0;
   const result = await compact({ store, warehouse, outputBucket: config.outputBucket });
-  log('INFO', 'compaction finished', { eventId: event.id, runId: result.runId, records: result.records, rows: result.rows });
+  log('INFO', 'compaction finished', { eventId: event.id, runId: result.runId, records: result.records, rows: result.rows, deadLetters });
 });

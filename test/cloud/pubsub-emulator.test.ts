@@ -1,13 +1,14 @@
 /** The Pub/Sub side of the cloud path, on Google's real emulator. */
-import type { Message } from '@google-cloud/pubsub';
+import { v1, type Message } from '@google-cloud/pubsub';
+import { recordDeadLetters } from '../../shared/adapters/gcp/dead-letters.ts';
 import { Storage } from '@google-cloud/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
 import { GcsStore } from '../../shared/adapters/gcp/gcs-store.ts';
 import { PubSubPublisher } from '../../shared/adapters/gcp/pubsub-publisher.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
-import { decodeRequest, encodeRequest, type ExtractRequest } from '../../shared/pipeline/events.ts';
-import { extractStep, recordUndeliverable } from '../../shared/pipeline/extract.ts';
+import { encodeRequest, type ExtractRequest } from '../../shared/pipeline/events.ts';
+import { extractStep } from '../../shared/pipeline/extract.ts';
 import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
 import { corpusPath } from '../support/corpus.ts';
@@ -99,19 +100,22 @@ describe('Pub/Sub emulator', () => {
         m.nack();
       }
     });
-    const deadLettered = new Promise<Message>((resolve) => deadSubscription.once('message', (m: Message) => (m.ack(), resolve(m))));
     const { data, attributes } = encodeRequest(request);
     await topic.publishMessage({ data, attributes });
+    await waitFor('five delivery attempts', async () => attempts.length >= 5, 30_000);
 
-    const letter = await deadLettered;
-    await subscription.close();
-    await deadSubscription.close();
-    expect(attempts).toEqual([1, 2, 3, 4, 5]);
-    expect(letter.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBe('5');
-
-    // The dead-letter subscriber's job: leave a failed record, which compaction makes a row.
+    // Compaction's first act: dead letters become failed records, which it then makes rows.
     const healthy = new GcsStore(peers.storage);
-    await recordUndeliverable(decodeRequest({ message: { data: letter.data.toString('base64') } }), 'Service Unavailable', { store: healthy, outputBucket: 'poison-out' });
+    // The client options the PubSub wrapper worked out for the emulator (host, port, insecure channel).
+    const subscriber = new v1.SubscriberClient(peers.pubsub.options as ConstructorParameters<typeof v1.SubscriberClient>[0]);
+    const recorded = await waitFor('the dead letter', async () => (await recordDeadLetters(subscriber, deadSubscription.name, { store: healthy, outputBucket: 'poison-out' })) || false, 30_000);
+    expect(recorded).toBe(1);
+    await subscriber.close();
+    // The emulator moves a message to the dead-letter topic when it would deliver it a sixth time.
+    await subscription.close();
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    const record = JSON.parse(peers.gcs.object('poison-out', 'records/poison/42.json')!.data.toString()) as { errorMessage: string };
+    expect(record.errorMessage).toContain('gave up after 5 delivery attempts');
     const warehouse = new BigQueryWarehouse(peers.bigquery, 'poison');
     await warehouse.ensureTables();
     await compact({ store: healthy, warehouse, outputBucket: 'poison-out' });

@@ -144,6 +144,7 @@ describe('framesift stack', () => {
         `${output} roles/storage.objectCreator ${sa('compact')}`,
         `project ${PROJECT} roles/bigquery.jobUser ${sa('compact')}`,
         `framesift_data roles/bigquery.dataEditor ${sa('compact')}`,
+        `framesift-extract-dead-letter-inspect roles/pubsub.subscriber ${sa('compact')}`,
         `project ${PROJECT} roles/eventarc.eventReceiver ${sa('invoker')}`,
         `framesift-fanout roles/run.invoker ${sa('invoker')}`,
         `framesift-extract roles/run.invoker ${sa('invoker')}`,
