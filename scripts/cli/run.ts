@@ -14,7 +14,9 @@ export const RUN_USAGE = `framesift run [files|folders|manifest …] [options]  
   With no inputs, generates the project's samples into <workdir>/samples and runs on them.
   --concurrency N     extraction worker processes (default: ${availableParallelism()}, the cores here)
   --selector NAME     ssim (default), phash, scene, coreset or uniform
-  --workdir DIR       where the buckets, Parquet files and DuckDB live (default .framesift)`;
+  --workdir DIR       where the buckets, Parquet files and DuckDB live (default .framesift)
+  --fault-rate R      chaos: every store, queue and warehouse call fails transiently with probability R
+  --fault-seed S      the seed of those faults (default 1)`;
 
 export const DEFAULT_WORKDIR = '.framesift';
 
@@ -23,16 +25,21 @@ export async function runRun(argv: string[]): Promise<void> {
   let concurrency: number | undefined;
   let selector: string | undefined;
   let workDir = DEFAULT_WORKDIR;
+  let faultRate: number | undefined;
+  let faultSeed = 1;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => argv[++i] ?? (() => { throw new UsageError(`${arg} needs a value`); })();
     if (arg === '--concurrency') concurrency = Number(value());
     else if (arg === '--selector') selector = value();
     else if (arg === '--workdir') workDir = value();
+    else if (arg === '--fault-rate') faultRate = Number(value());
+    else if (arg === '--fault-seed') faultSeed = Number(value());
     else if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
     else inputs.push(arg);
   }
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError('--concurrency takes a positive integer');
+  if (faultRate !== undefined && !(faultRate >= 0 && faultRate < 1)) throw new UsageError('--fault-rate takes a number from 0 to 1');
   const choice = selector ? { name: selector, options: {} } : undefined;
   if (choice) resolveSelector(choice.name);
   if (inputs.length === 0) {
@@ -52,6 +59,7 @@ export async function runRun(argv: string[]): Promise<void> {
     workDir,
     concurrency,
     selector: choice,
+    ...(faultRate !== undefined && { faults: { rate: faultRate, seed: faultSeed } }),
     onProgress: ({ total, done, result }) => {
       if (result && result.status !== 'duplicate') counts[result.status]++;
       if (done === 0) bar.start(total, 0, counts);
