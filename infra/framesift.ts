@@ -38,39 +38,28 @@ export function framesift(settings: StackSettings, source: FunctionSource) {
     (service) => new gcp.projects.Service(`api-${service.split('.')[0]}`, { project, service, disableOnDestroy: false }),
   );
 
+  // Every bucket is private: uniform access, public access prevented, and incomplete uploads cleaned up.
+  type LifecycleRule = gcp.types.input.storage.BucketLifecycleRule;
+  const privateBucket = (id: string, suffix: string, args: Partial<gcp.storage.BucketArgs> & { lifecycleRules?: LifecycleRule[] }) =>
+    new gcp.storage.Bucket(id, {
+      name: name(`${project}-${suffix}`),
+      location: region,
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: 'enforced',
+      forceDestroy: settings.forceDestroy,
+      ...args,
+      lifecycleRules: [...(args.lifecycleRules ?? []), { action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: 1 } }],
+    }, { dependsOn: apis });
+
   // Uploads land here; nothing framesift makes is ever written back, so the trigger cannot loop.
-  const ingestBucket = new gcp.storage.Bucket('ingest-bucket', {
-    name: name(`${project}-ingest`),
-    location: region,
-    uniformBucketLevelAccess: true,
-    publicAccessPrevention: 'enforced',
-    forceDestroy: settings.forceDestroy,
-    lifecycleRules: [{ action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: 1 } }],
-  }, { dependsOn: apis });
-
+  const ingestBucket = privateBucket('ingest-bucket', 'ingest', {});
   // Key frames, records, Parquet. Unversioned: BigQuery cannot load versioned URIs.
-  const outputBucket = new gcp.storage.Bucket('output-bucket', {
-    name: name(`${project}-output`),
-    location: region,
-    uniformBucketLevelAccess: true,
-    publicAccessPrevention: 'enforced',
-    forceDestroy: settings.forceDestroy,
+  const outputBucket = privateBucket('output-bucket', 'output', {
     versioning: { enabled: false },
-    lifecycleRules: [
-      { action: { type: 'Delete' }, condition: { age: 1, matchesPrefixes: ['tmp/'] } },
-      { action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: 1 } },
-    ],
-  }, { dependsOn: apis });
-
-  // Function source archives, named by their SHA-256.
-  const sourceBucket = new gcp.storage.Bucket('source-bucket', {
-    name: name(`${project}-source`),
-    location: region,
-    uniformBucketLevelAccess: true,
-    publicAccessPrevention: 'enforced',
-    forceDestroy: true,
-    lifecycleRules: [{ action: { type: 'Delete' }, condition: { age: 30, withState: 'ARCHIVED' } }],
-  }, { dependsOn: apis });
+    lifecycleRules: [{ action: { type: 'Delete' }, condition: { age: 1, matchesPrefixes: ['tmp/'] } }],
+  });
+  // Function source archives, named by their SHA-256; old ones are safe to lose.
+  const sourceBucket = privateBucket('source-bucket', 'source', { forceDestroy: true });
 
   const sourceObject = new gcp.storage.BucketObject('function-source', { bucket: sourceBucket.name, name: source.bucketObjectName, source: source.asset });
 
