@@ -3,6 +3,7 @@
 import { isFramesiftError } from '../shared/index.ts';
 import { EXTRACT_USAGE, runExtract } from './cli/extract.ts';
 import { UsageError } from './cli/flags.ts';
+import { REPORT_USAGE, runReport } from './cli/report.ts';
 import { FAILURES_USAGE, QUERY_USAGE, RUN_USAGE, runFailures, runQuery, runRun } from './cli/run.ts';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   run: { usage: RUN_USAGE, run: runRun },
   query: { usage: QUERY_USAGE, run: runQuery },
   failures: { usage: FAILURES_USAGE, run: runFailures },
+  report: { usage: REPORT_USAGE, run: runReport },
 };
 
 const USAGE = `Usage: framesift <command> [options]\n\nCommands:\n${Object.values(COMMANDS)

@@ -1,0 +1,126 @@
+/** Builds the report from the local tables and outputs: `report.html` with its images in `report_files/`. */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
+import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
+import { SELECTOR_NAMES } from '../../shared/selectors/index.ts';
+import { FAILURES_SQL } from '../cli/run.ts';
+import { localPaths } from '../local/pipeline.ts';
+import { RANDOM_PICK, analyseFile } from './analyse.ts';
+import { renderReport, type FileView, type ReportView } from './html.ts';
+
+export const FILES_PER_PAGE = 20;
+
+/** Which per-frame score the similarity curve shows for each selector, and which option is its threshold. */
+const CURVES: Record<string, { key: string; option: string | null }> = {
+  ssim: { key: 'ssim', option: 'threshold' },
+  phash: { key: 'phashSimilarity', option: 'threshold' },
+  scene: { key: 'content', option: 'threshold' },
+  coreset: { key: 'ssim', option: null },
+  uniform: { key: 'ssim', option: null },
+};
+
+interface GifRow {
+  record_key: string;
+  gif_id: string;
+  description: string | null;
+  source_uri: string;
+  frame_count: number;
+  duration_ms: number;
+  mean_fps: number | null;
+  energy_mean: number;
+  motion_score: number;
+  is_static: boolean;
+  selector: string;
+  selector_options: string;
+  key_frame_indices: number[];
+  key_frame_times_ms: number[];
+  key_frame_uris: string[];
+}
+
+export interface ReportOptions {
+  workDir: string;
+  out: string;
+  /** Analyse at most this many files (the overview always counts all). */
+  limit?: number;
+  filesPerPage?: number;
+}
+
+export async function buildReport(options: ReportOptions): Promise<{ path: string; files: number; view: ReportView }> {
+  const paths = localPaths(options.workDir);
+  const store = new FolderStore(paths.buckets);
+  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
+  const assets = join(dirname(options.out), `${basename(options.out, '.html')}_files`);
+  mkdirSync(assets, { recursive: true });
+  try {
+    await warehouse.refresh();
+    const statusCounts = (await warehouse.query('SELECT status, count(*) AS files FROM gifs GROUP BY status ORDER BY status')) as ReportView['statusCounts'];
+    const failures = await warehouse.query(FAILURES_SQL);
+    const scores = (await warehouse.query("SELECT motion_score, is_static FROM gifs WHERE status = 'ok'")) as Array<{ motion_score: number; is_static: boolean }>;
+    const rows = (await warehouse.query(`SELECT * FROM gifs WHERE status = 'ok' ORDER BY gif_id LIMIT ${options.limit ?? 1_000_000}`)) as unknown as GifRow[];
+
+    const files: FileView[] = [];
+    for (const [index, row] of rows.entries()) {
+      const folder = join(assets, String(index));
+      mkdirSync(folder, { recursive: true });
+      const analysis = await analyseFile(store.pathOf(refOf(row.source_uri)), index + 1);
+      writeFileSync(join(folder, 'frames.jpg'), analysis.strip);
+      const keyFrames = row.key_frame_uris.map((uri, k) => {
+        copyFileSync(store.pathOf(refOf(uri)), join(folder, `${k}.png`));
+        return { src: `${basename(assets)}/${index}/${k}.png`, timeMs: row.key_frame_times_ms[k]!, frameIndex: row.key_frame_indices[k]!, score: null };
+      });
+      const curve = CURVES[row.selector] ?? CURVES.ssim!;
+      const selectorOptions = JSON.parse(row.selector_options) as Record<string, unknown>;
+      const threshold = curve.option && typeof selectorOptions[curve.option] === 'number' ? { key: curve.key, value: selectorOptions[curve.option] as number } : null;
+      files.push({
+        gifId: row.gif_id,
+        description: row.description,
+        selector: row.selector,
+        threshold,
+        metrics: { frames: row.frame_count, 'duration ms': row.duration_ms, fps: row.mean_fps, 'energy mean': row.energy_mean, motion: row.motion_score, static: row.is_static, selector: row.selector },
+        keyFrames,
+        stripSrc: `${basename(assets)}/${index}/frames.jpg`,
+        analysis,
+        chosen: row.key_frame_indices,
+      });
+    }
+
+    // Only files on which every selector chose at least two frames, so each row averages the same files.
+    const rowsOf = [...SELECTOR_NAMES, RANDOM_PICK] as Array<keyof FileView['analysis']['picks']>;
+    const common = files.filter((f) => rowsOf.every((selector) => f.analysis.diversity[selector] !== null));
+    const comparison = rowsOf.map((selector) => {
+      const stats = common.map((f) => f.analysis.diversity[selector]!);
+      const mean = (key: 'min' | 'mean' | 'p10' | 'p90') => (stats.length ? stats.reduce((sum, d) => sum + d[key], 0) / stats.length : null);
+      return {
+        selector,
+        files: stats.length,
+        picked: common.reduce((n, f) => n + f.analysis.picks[selector].length, 0),
+        min: mean('min'),
+        mean: mean('mean'),
+        p10: mean('p10'),
+        p90: mean('p90'),
+      };
+    });
+
+    const view: ReportView = {
+      title: 'framesift report',
+      statusCounts,
+      failures,
+      motionScores: scores.map((s) => s.motion_score),
+      staticCount: scores.filter((s) => s.is_static).length,
+      comparison,
+      files,
+      filesPerPage: options.filesPerPage ?? FILES_PER_PAGE,
+    };
+    writeFileSync(options.out, renderReport(view));
+    return { path: options.out, files: files.length, view };
+  } finally {
+    await warehouse.close();
+  }
+}
+
+function refOf(uri: string): { bucket: string; name: string } {
+  const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) throw new RangeError(`Expected a gs:// URI but found ${uri}`);
+  return { bucket: match[1]!, name: match[2]! };
+}
