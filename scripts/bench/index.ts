@@ -19,8 +19,9 @@ const CORPUS_GIFS = resolve(import.meta.dirname, '../../../shared/corpus/gifs');
 const WORK = join(tmpdir(), 'framesift-bench');
 const RSS_TARGET_MB = 256;
 
-const only = process.argv.find((a) => a.startsWith('--only'))?.split('=')[1]?.split(',') ??
-  (process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined);
+// `--only engine,cuts` or `--only=engine,cuts`
+const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+const only = onlyAt < 0 ? undefined : (process.argv[onlyAt]!.split('=')[1] ?? process.argv[onlyAt + 1] ?? '').split(',');
 const wanted = (part: string) => !only || only.includes(part);
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);

@@ -44,8 +44,9 @@ describe('the cloud path on one machine', () => {
       FRAMESIFT_TOPIC: TOPIC,
       FRAMESIFT_DATASET: DATASET,
     };
-    const started = await Promise.all(['fanout', 'extract', 'compact'].map((name) => startFunctionServer(name, env)));
-    for (const server of started) servers[/--target=(\w+)/.exec(server.logs())?.[1] ?? /Function: (\w+)/.exec(server.logs())![1]!] = server;
+    const names = ['fanout', 'extract', 'compact'];
+    const started = await Promise.all(names.map((name) => startFunctionServer(name, env)));
+    names.forEach((name, i) => (servers[name] = started[i]!));
     const [topic] = await peers.pubsub.createTopic(TOPIC);
     await topic.createSubscription(`${TOPIC}-push`, { pushConfig: { pushEndpoint: `${servers.extract!.url}projects/${PROJECT}/topics/${TOPIC}` }, ackDeadlineSeconds: 60 });
     warehouse = new BigQueryWarehouse(peers.bigquery, DATASET);
