@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    reporters: ['default', './test/support/plain-summary.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Nothing here runs on Google Compute Engine; without this, Google's clients probe its metadata server.
     env: { METADATA_SERVER_DETECTION: 'none' },
