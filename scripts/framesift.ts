@@ -4,7 +4,8 @@ import { isFramesiftError } from '../shared/index.ts';
 import { EXTRACT_USAGE, runExtract } from './cli/extract.ts';
 import { UsageError } from './cli/flags.ts';
 import { REPORT_USAGE, runReport } from './cli/report.ts';
-import { FAILURES_USAGE, QUERY_USAGE, RUN_USAGE, runFailures, runQuery, runRun } from './cli/run.ts';
+import { FAILURES_USAGE, QUERY_USAGE, runFailures, runQuery } from './cli/query.ts';
+import { RUN_USAGE, runRun } from './cli/run.ts';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
   extract: { usage: EXTRACT_USAGE, run: runExtract },

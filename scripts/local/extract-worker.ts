@@ -9,7 +9,7 @@ import { extractStep } from '../../shared/pipeline/extract.ts';
 import { isTransient } from '../../shared/pipeline/ports.ts';
 import { faultyStore } from '../../shared/adapters/faults.ts';
 import { retryingStore } from '../../shared/adapters/retrying.ts';
-import { seededRandom } from '../synthetic/clips.ts';
+import { seededRandom } from '../lib/random.ts';
 
 const folders = new FolderStore(process.env.FRAMESIFT_BUCKETS!);
 const faultRate = Number(process.env.FRAMESIFT_FAULT_RATE ?? 0);

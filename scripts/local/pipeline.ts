@@ -18,7 +18,7 @@ import type { ObjectInfo, ObjectStore, Publisher, Warehouse } from '../../shared
 import { retryTransient } from '../../shared/pipeline/retry.ts';
 import { faultyPublisher, faultyStore, faultyWarehouse, type FaultPlan } from '../../shared/adapters/faults.ts';
 import { retryingPublisher, retryingStore, retryingWarehouse } from '../../shared/adapters/retrying.ts';
-import { seededRandom } from '../synthetic/clips.ts';
+import { seededRandom } from '../lib/random.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export const INGEST_BUCKET = 'ingest';

@@ -10,7 +10,7 @@ import { descriptorDistance } from '../../shared/analysis/pixels.ts';
 import { distribution, pairwiseDistances, type Distribution } from '../../shared/analysis/stats.ts';
 import { openMedia, resolveLimits } from '../../shared/media/index.ts';
 import { SELECTOR_NAMES, resolveSelector, type SelectorName } from '../../shared/selectors/index.ts';
-import { seededRandom } from '../synthetic/clips.ts';
+import { seededRandom } from '../lib/random.ts';
 
 /** Frames shown in a file's thumbnail strip; longer files are sampled evenly. */
 export const MAX_STRIP_FRAMES = 120;

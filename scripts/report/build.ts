@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
 import { SELECTOR_NAMES } from '../../shared/selectors/index.ts';
-import { FAILURES_SQL } from '../cli/run.ts';
+import { FAILURES_SQL } from '../cli/query.ts';
 import { localPaths } from '../local/pipeline.ts';
 import { RANDOM_PICK, analyseFile } from './analyse.ts';
 import { renderReport, type FileView, type ReportView } from './html.ts';

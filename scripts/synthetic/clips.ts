@@ -3,6 +3,7 @@
  * noise, fades, dissolves, one-frame flashes and fast motion. Each comes with
  * its ground truth, so selectors and cut detection can be scored exactly.
  */
+import { seededRandom } from '../lib/random.ts';
 import type { RgbaFrame } from './gif.ts';
 
 export const CLIP_WIDTH = 96;
@@ -21,18 +22,6 @@ export interface Clip extends ClipTruth {
   width: number;
   height: number;
   frames: RgbaFrame[];
-}
-
-/** mulberry32: small, fast, and the same numbers on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rgb = [number, number, number];

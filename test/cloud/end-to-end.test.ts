@@ -10,7 +10,8 @@ import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
 import { PUBSUB_PUBLISHED, STORAGE_FINALIZED, postCloudEvent } from '../support/cloudevents.ts';
 import { corpusPath } from '../support/corpus.ts';
-import { startFunctionServer, waitFor, type FunctionServer } from '../support/functions-server.ts';
+import { startFunctionServer, type FunctionServer } from '../support/functions-server.ts';
+import { waitFor } from '../support/wait.ts';
 
 const peers = useCloudPeers();
 const TOPIC = `extract-requests-e2e-${Date.now().toString(36)}`;

@@ -12,7 +12,8 @@ import { extractStep } from '../../shared/pipeline/extract.ts';
 import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
 import { corpusPath } from '../support/corpus.ts';
-import { startFunctionServer, waitFor, type FunctionServer } from '../support/functions-server.ts';
+import { startFunctionServer, type FunctionServer } from '../support/functions-server.ts';
+import { waitFor } from '../support/wait.ts';
 import { readFileSync } from 'node:fs';
 
 const peers = useCloudPeers();

@@ -14,7 +14,7 @@ import { extractStep } from '../../shared/pipeline/extract.ts';
 import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import { useCloudPeers } from '../support/cloud.ts';
 import { corpusPath } from '../support/corpus.ts';
-import { waitFor } from '../support/functions-server.ts';
+import { waitFor } from '../support/wait.ts';
 
 const peers = useCloudPeers();
 

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { localPaths, runLocalPipeline, type RunSummary } from '../../scripts/local/pipeline.ts';
-import { failuresReport } from '../../scripts/cli/run.ts';
+import { failuresReport } from '../../scripts/cli/query.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { tempDir } from '../support/tmp.ts';
 

@@ -12,7 +12,7 @@ import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import { auditRun, writeFaultInputs } from '../../scripts/local/audit.ts';
 import { localPaths, runLocalPipeline } from '../../scripts/local/pipeline.ts';
 import { corpusPath } from '../support/corpus.ts';
-import { waitFor } from '../support/functions-server.ts';
+import { waitFor } from '../support/wait.ts';
 import { tempDir } from '../support/tmp.ts';
 
 describe('resilience of the local pipeline', () => {
