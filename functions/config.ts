@@ -13,6 +13,8 @@ export interface FunctionConfig {
   outputBucket: string;
   topic: string;
   dataset: string;
+  /** Where the dataset lives; BigQuery finds a regional dataset's jobs only when asked with it. */
+  datasetLocation: string | undefined;
   allowedBuckets: ReadonlySet<string>;
   selector: SelectorChoice | undefined;
   /** Engine limits for extraction (FRAMESIFT_LIMITS, JSON), over the engine's defaults. */
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     outputBucket: required('FRAMESIFT_OUTPUT_BUCKET', local ? 'output' : undefined),
     topic: required('FRAMESIFT_TOPIC', local ? 'extract-requests' : undefined),
     dataset: required('FRAMESIFT_DATASET', local ? 'framesift' : undefined),
+    datasetLocation: env.FRAMESIFT_DATASET_LOCATION || undefined,
     allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
     selector,
     limits,

@@ -1,74 +1,30 @@
 /**
- * The clients each function needs, created on first use (not at import, so a
- * misconfigured deployment says so in its first event's log, and tests can set
- * the environment first) and reused across events.
+ * The ports each function uses, opened at start-up. Each opener imports only
+ * its own backend's implementation, so an instance loads the clients of the
+ * function it serves and nothing else: extract never loads BigQuery, and no
+ * deployed function loads DuckDB. Opening them before the server listens means
+ * a missing package fails the deployment's health check, not the first event.
+ * Each port is opened once per process.
  */
-import { join } from 'node:path';
-import { BigQuery } from '@google-cloud/bigquery';
-import { PubSub, v1 } from '@google-cloud/pubsub';
-import { Storage } from '@google-cloud/storage';
-import { OAuth2Client } from 'google-auth-library';
-import { BigQueryWarehouse } from '../shared/adapters/gcp/bigquery-warehouse.ts';
-import { GcsStore } from '../shared/adapters/gcp/gcs-store.ts';
-import { PubSubPublisher } from '../shared/adapters/gcp/pubsub-publisher.ts';
-import { DuckDbWarehouse } from '../shared/adapters/local/duckdb-warehouse.ts';
-import { FolderStore } from '../shared/adapters/local/folder-store.ts';
-import { LocalQueue } from '../shared/adapters/local/local-queue.ts';
+import type { v1 } from '@google-cloud/pubsub';
 import type { ObjectStore, Publisher, Warehouse } from '../shared/pipeline/ports.ts';
-import { loadConfig, type FunctionConfig } from './config.ts';
+import type { Backend } from './backends/backend.ts';
+import type { FunctionConfig } from './config.ts';
 
-export class Runtime {
-  readonly config: FunctionConfig;
-  #store: ObjectStore | undefined;
-  #publisher: Publisher | undefined;
-  #warehouse: Warehouse | undefined;
-  #subscriber: v1.SubscriberClient | undefined;
+const opened = new Map<string, Promise<unknown>>();
 
-  constructor(config: FunctionConfig) {
-    this.config = config;
-  }
-
-  get store(): ObjectStore {
-    return (this.#store ??= this.config.backend === 'local' ? new FolderStore(join(this.config.localRoot, 'buckets')) : new GcsStore(new Storage()));
-  }
-
-  get publisher(): Publisher {
-    return (this.#publisher ??= this.config.backend === 'local' ? new LocalQueue() : new PubSubPublisher(new PubSub(), this.config.topic));
-  }
-
-  /** Pulls dead letters; honours PUBSUB_EMULATOR_HOST through the PubSub wrapper's options. */
-  get subscriber(): v1.SubscriberClient {
-    return (this.#subscriber ??= new v1.SubscriberClient(new PubSub().options as ConstructorParameters<typeof v1.SubscriberClient>[0]));
-  }
-
-  get warehouse(): Warehouse {
-    return (this.#warehouse ??=
-      this.config.backend === 'local'
-        ? new DuckDbWarehouse({ outputRoot: join(this.config.localRoot, 'buckets', this.config.outputBucket), databasePath: join(this.config.localRoot, 'warehouse.duckdb') })
-        : new BigQueryWarehouse(bigQueryClient(), this.config.dataset));
-  }
+function open<T>(config: FunctionConfig, port: keyof Backend, create: (backend: Backend) => Promise<T>): Promise<T> {
+  let pending = opened.get(port) as Promise<T> | undefined;
+  if (!pending) opened.set(port, (pending = backendOf(config).then(create)));
+  return pending;
 }
 
-/**
- * Storage and Pub/Sub clients honour STORAGE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST and
- * then skip authentication; BigQuery's reads BIGQUERY_EMULATOR_HOST but still asks for
- * credentials, so it gets a placeholder token there, which an emulator ignores.
- */
-export function bigQueryClient(env: NodeJS.ProcessEnv = process.env): BigQuery {
-  const emulator = env.BIGQUERY_EMULATOR_HOST;
-  if (!emulator) return new BigQuery();
-  const placeholder = new OAuth2Client();
-  placeholder.setCredentials({ access_token: 'emulator', expiry_date: Number.MAX_SAFE_INTEGER });
-  return new BigQuery({ apiEndpoint: emulator, projectId: env.GOOGLE_CLOUD_PROJECT ?? 'framesift-emulator', authClient: placeholder as never });
+async function backendOf(config: FunctionConfig): Promise<Backend> {
+  if (config.backend === 'local') return (await import('./backends/local.ts')).localBackend;
+  return (await import('./backends/gcp.ts')).gcpBackend;
 }
 
-let current: Runtime | undefined;
-
-export function runtime(): Runtime {
-  return (current ??= new Runtime(loadConfig()));
-}
-
-/** Forgets the clients, so the next event builds them again from the environment (tests). */
-export function resetRuntime(): void {
-  current = undefined;
-}
+export const openStore = (config: FunctionConfig): Promise<ObjectStore> => open(config, 'store', (b) => b.store(config));
+export const openPublisher = (config: FunctionConfig): Promise<Publisher> => open(config, 'publisher', (b) => b.publisher(config));
+export const openWarehouse = (config: FunctionConfig): Promise<Warehouse> => open(config, 'warehouse', (b) => b.warehouse(config));
+export const openSubscriber = (config: FunctionConfig): Promise<v1.SubscriberClient> => open(config, 'subscriber', (b) => b.subscriber());

@@ -1,6 +1,8 @@
 /**
- * framesift on Google Cloud. Short and linear: each resource has a
- * kebab-case name and a line saying why it exists.
+ * framesift on Google Cloud, as named steps that read top-down: APIs,
+ * buckets, topics, identities, grants, the warehouse, the functions, their
+ * delivery and the schedule. Each resource has a kebab-case name and a line
+ * saying why it exists.
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
@@ -8,6 +10,11 @@ import { TABLES, allRowsTableOf, bigQueryLatestViewSql, bigQuerySchemaOf } from 
 import { DECODER_PROCESS_ENV } from '../shared/runtime.ts';
 import type { FunctionSettings, StackSettings } from './config.ts';
 
+/**
+ * Everything the stack uses. The last two must be on before the first
+ * `pulumi preview`, because data sources (the project's number, the storage
+ * agent) are read at preview time; the README says how.
+ */
 export const REQUIRED_APIS = [
   'cloudfunctions.googleapis.com',
   'run.googleapis.com',
@@ -18,107 +25,204 @@ export const REQUIRED_APIS = [
   'bigquery.googleapis.com',
   'cloudscheduler.googleapis.com',
   'storage.googleapis.com',
+  'iam.googleapis.com',
+  'cloudresourcemanager.googleapis.com',
 ];
 
 /** Pub/Sub's longest ack deadline; a push ack is the HTTP answer, so it must outlast extraction. */
 const MAX_ACK_DEADLINE_SECONDS = 600;
+/** Build images older than this are deleted; only the running revision's image matters. */
+const IMAGE_RETENTION = '604800s';
+
+export type FunctionName = 'fanout' | 'extract' | 'compact';
 
 export interface FunctionSource {
   bucketObjectName: string;
   asset: pulumi.asset.Asset;
 }
 
+type Account = gcp.serviceaccount.Account;
+const memberOf = (account: Account) => pulumi.interpolate`serviceAccount:${account.email}`;
+
 export function framesift(settings: StackSettings, source: FunctionSource) {
   const { project, region, prefix } = settings;
   const name = (suffix: string) => `${prefix}-${suffix}`;
-  const serviceAccountMember = (account: gcp.serviceaccount.Account) => pulumi.interpolate`serviceAccount:${account.email}`;
 
-  // The APIs a first `up` in an empty project needs; everything below waits for them.
-  const apis = REQUIRED_APIS.map(
-    (service) => new gcp.projects.Service(`api-${service.split('.')[0]}`, { project, service, disableOnDestroy: false }),
-  );
+  const apis = enableApis(project);
+  const buckets = createBuckets(settings, name, apis);
+  const topics = createTopics(name, apis);
+  const agents = serviceAgents(project, apis);
+  const accounts = createAccounts(name, apis);
+  const images = imageRepository(settings, name, apis);
+  const warehouse = createWarehouse(settings, name, apis);
+  const grants = grantLeastPrivilege(settings, { buckets, topics, agents, accounts, images, warehouse });
 
-  // Every bucket is private: uniform access, public access prevented, and incomplete uploads cleaned up.
+  const sourceObject = new gcp.storage.BucketObject('function-source', { bucket: buckets.source.name, name: source.bucketObjectName, source: source.asset });
+  const environment = functionEnvironment(settings, { buckets, topics, warehouse });
+  const deploy = (target: FunctionName, account: Account, trigger?: gcp.types.input.cloudfunctionsv2.FunctionEventTrigger) =>
+    cloudFunction(settings, name, {
+      target,
+      account,
+      settings: settings.functions[target],
+      trigger,
+      environment,
+      build: { account: accounts.build, repository: images.repository, bucket: buckets.source.name, object: sourceObject.name },
+      // Explicit dependencies on the grants: a first `up` otherwise races Eventarc's permission checks.
+      dependsOn: [...apis, ...grants],
+    });
+
+  const fanout = deploy('fanout', accounts.fanout, {
+    triggerRegion: region,
+    eventType: 'google.cloud.storage.object.v1.finalized',
+    eventFilters: [{ attribute: 'bucket', value: buckets.ingest.name }],
+    retryPolicy: 'RETRY_POLICY_RETRY',
+    serviceAccountEmail: accounts.invoker.email,
+  });
+  // Extraction is invoked by the push subscription below, which carries the retry and dead-letter policy.
+  const extract = deploy('extract', accounts.extract);
+  const compact = deploy('compact', accounts.compact, {
+    triggerRegion: region,
+    eventType: 'google.cloud.pubsub.topic.v1.messagePublished',
+    pubsubTopic: topics.compact.id,
+    retryPolicy: 'RETRY_POLICY_DO_NOT_RETRY',
+    serviceAccountEmail: accounts.invoker.email,
+  });
+
+  const invokers = allowInvoker(settings, accounts.invoker, { fanout, extract, compact });
+  pushToExtract(settings, name, { topics, agents, invoker: accounts.invoker, extract, dependsOn: invokers });
+  scheduleCompaction(settings, name, topics.compact, apis);
+
+  return {
+    project,
+    region,
+    ingestBucket: buckets.ingest.name,
+    outputBucket: buckets.output.name,
+    topic: topics.requests.name,
+    deadLetterTopic: topics.deadLetter.name,
+    deadLetterSubscription: topics.deadLetterInspect.name,
+    compactTopic: topics.compact.name,
+    dataset: warehouse.dataset.datasetId,
+    gifsTable: pulumi.interpolate`${project}.${warehouse.dataset.datasetId}.${warehouse.views.gifs.tableId}`,
+    keyFramesTable: pulumi.interpolate`${project}.${warehouse.dataset.datasetId}.${warehouse.views.key_frames.tableId}`,
+    functions: { fanout: fanout.name, extract: extract.name, compact: compact.name },
+    /** The variables each function runs with, so a rehearsal of the artefact can start it the same way. */
+    environment: pulumi.output(environment),
+    uploadCommand: pulumi.interpolate`gcloud storage cp manifest.txt *.gif gs://${buckets.ingest.name}/my-batch/`,
+    queryCommand: pulumi.interpolate`bq query --use_legacy_sql=false 'SELECT status, error_code, count(*) AS files FROM \`${project}.${warehouse.dataset.datasetId}.gifs\` GROUP BY ALL'`,
+  };
+}
+
+// The APIs a first `up` in an empty project needs; everything below waits for them.
+function enableApis(project: string): gcp.projects.Service[] {
+  return REQUIRED_APIS.map((service) => new gcp.projects.Service(`api-${service.split('.')[0]}`, { project, service, disableOnDestroy: false }));
+}
+
+type Buckets = ReturnType<typeof createBuckets>;
+
+function createBuckets(settings: StackSettings, name: (s: string) => string, apis: pulumi.Resource[]) {
   type LifecycleRule = gcp.types.input.storage.BucketLifecycleRule;
+  // Every bucket is private: uniform access, public access prevented, and incomplete uploads cleaned up.
   const privateBucket = (id: string, suffix: string, args: Partial<gcp.storage.BucketArgs> & { lifecycleRules?: LifecycleRule[] }) =>
     new gcp.storage.Bucket(id, {
-      name: name(`${project}-${suffix}`),
-      location: region,
+      name: name(`${settings.project}-${suffix}`),
+      location: settings.region,
       uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced',
       forceDestroy: settings.forceDestroy,
       ...args,
       lifecycleRules: [...(args.lifecycleRules ?? []), { action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: 1 } }],
     }, { dependsOn: apis });
+  return {
+    // Uploads land here; nothing framesift makes is ever written back, so the trigger cannot loop.
+    ingest: privateBucket('ingest-bucket', 'ingest', {}),
+    // Key frames, records, Parquet. Unversioned: BigQuery cannot load versioned URIs.
+    output: privateBucket('output-bucket', 'output', {
+      versioning: { enabled: false },
+      lifecycleRules: [{ action: { type: 'Delete' }, condition: { age: 1, matchesPrefixes: ['tmp/'] } }],
+    }),
+    // Function source archives, named by their SHA-256; old ones are safe to lose.
+    source: privateBucket('source-bucket', 'source', { forceDestroy: true }),
+  };
+}
 
-  // Uploads land here; nothing framesift makes is ever written back, so the trigger cannot loop.
-  const ingestBucket = privateBucket('ingest-bucket', 'ingest', {});
-  // Key frames, records, Parquet. Unversioned: BigQuery cannot load versioned URIs.
-  const outputBucket = privateBucket('output-bucket', 'output', {
-    versioning: { enabled: false },
-    lifecycleRules: [{ action: { type: 'Delete' }, condition: { age: 1, matchesPrefixes: ['tmp/'] } }],
-  });
-  // Function source archives, named by their SHA-256; old ones are safe to lose.
-  const sourceBucket = privateBucket('source-bucket', 'source', { forceDestroy: true });
+type Topics = ReturnType<typeof createTopics>;
 
-  const sourceObject = new gcp.storage.BucketObject('function-source', { bucket: sourceBucket.name, name: source.bucketObjectName, source: source.asset });
-
+function createTopics(name: (s: string) => string, apis: pulumi.Resource[]) {
   // One request per file; extraction reads it by push.
-  const extractTopic = new gcp.pubsub.Topic('extract-requests', { name: name('extract-requests'), messageRetentionDuration: '86400s' }, { dependsOn: apis });
+  const requests = new gcp.pubsub.Topic('extract-requests', { name: name('extract-requests'), messageRetentionDuration: '86400s' }, { dependsOn: apis });
   // Requests that failed every delivery attempt.
-  const deadLetterTopic = new gcp.pubsub.Topic('extract-dead-letter', { name: name('extract-dead-letter'), messageRetentionDuration: '604800s' }, { dependsOn: apis });
+  const deadLetter = new gcp.pubsub.Topic('extract-dead-letter', { name: name('extract-dead-letter'), messageRetentionDuration: '604800s' }, { dependsOn: apis });
   // Failures wait here; compaction turns each into a failed row that SQL can see.
-  const deadLetterSubscription = new gcp.pubsub.Subscription('extract-dead-letter-inspect', {
+  const deadLetterInspect = new gcp.pubsub.Subscription('extract-dead-letter-inspect', {
     name: name('extract-dead-letter-inspect'),
-    topic: deadLetterTopic.id,
+    topic: deadLetter.id,
     ackDeadlineSeconds: 60,
     messageRetentionDuration: '604800s',
     expirationPolicy: { ttl: '' },
   });
   // Cloud Scheduler's ticks for compaction.
-  const compactTopic = new gcp.pubsub.Topic('compact-ticks', { name: name('compact-ticks') }, { dependsOn: apis });
+  const compact = new gcp.pubsub.Topic('compact-ticks', { name: name('compact-ticks') }, { dependsOn: apis });
+  return { requests, deadLetter, deadLetterInspect, compact };
+}
 
-  // One identity per function, and one for the triggers and push that invoke them.
+type Agents = ReturnType<typeof serviceAgents>;
+
+/**
+ * Google's own agents, made to exist now rather than on first use: in a new
+ * project they appear lazily, and grants to an agent that does not exist yet
+ * fail the first `up`.
+ */
+function serviceAgents(project: string, apis: pulumi.Resource[]) {
+  const identity = (service: string) => new gcp.projects.ServiceIdentity(`${service.split('.')[0]}-agent`, { project, service }, { dependsOn: apis });
+  const storage = gcp.storage.getProjectServiceAccountOutput({ project }, { dependsOn: apis });
+  return {
+    pubsub: pulumi.interpolate`serviceAccount:${identity('pubsub.googleapis.com').email}`,
+    eventarc: pulumi.interpolate`serviceAccount:${identity('eventarc.googleapis.com').email}`,
+    storage: pulumi.interpolate`serviceAccount:${storage.emailAddress}`,
+  };
+}
+
+type Accounts = ReturnType<typeof createAccounts>;
+
+// One identity per function, one for the triggers and push that invoke them, and one that builds them.
+function createAccounts(name: (s: string) => string, apis: pulumi.Resource[]) {
   const account = (id: string, displayName: string) =>
     new gcp.serviceaccount.Account(`${id}-sa`, { accountId: name(id).slice(0, 30), displayName }, { dependsOn: apis });
-  const fanoutSa = account('fanout', 'framesift fan-out');
-  const extractSa = account('extract', 'framesift extraction');
-  const compactSa = account('compact', 'framesift compaction');
-  const invokerSa = account('invoker', 'framesift triggers and push');
+  return {
+    fanout: account('fanout', 'framesift fan-out'),
+    extract: account('extract', 'framesift extraction'),
+    compact: account('compact', 'framesift compaction'),
+    invoker: account('invoker', 'framesift triggers and push'),
+    // New projects give Cloud Build's default account no grants; this one has exactly what a build needs.
+    build: account('build', 'framesift function builds'),
+  };
+}
 
-  const bucketRole = (id: string, bucket: gcp.storage.Bucket, role: string, sa: gcp.serviceaccount.Account) =>
-    new gcp.storage.BucketIAMMember(id, { bucket: bucket.name, role, member: serviceAccountMember(sa) });
-  const grants: pulumi.Resource[] = [
-    // Fan-out reads uploads, publishes requests, and records rejected lines (create only).
-    bucketRole('fanout-reads-ingest', ingestBucket, 'roles/storage.objectViewer', fanoutSa),
-    bucketRole('fanout-records-rejections', outputBucket, 'roles/storage.objectCreator', fanoutSa),
-    new gcp.pubsub.TopicIAMMember('fanout-publishes-requests', { topic: extractTopic.name, role: 'roles/pubsub.publisher', member: serviceAccountMember(fanoutSa) }),
-    // Extraction reads uploads and writes outputs; it checks for its own earlier outputs, so it reads them too.
-    bucketRole('extract-reads-ingest', ingestBucket, 'roles/storage.objectViewer', extractSa),
-    bucketRole('extract-reads-output', outputBucket, 'roles/storage.objectViewer', extractSa),
-    bucketRole('extract-writes-output', outputBucket, 'roles/storage.objectCreator', extractSa),
-    // Compaction reads records and writes Parquet and ledgers, and runs load jobs into its dataset.
-    bucketRole('compact-reads-output', outputBucket, 'roles/storage.objectViewer', compactSa),
-    bucketRole('compact-writes-output', outputBucket, 'roles/storage.objectCreator', compactSa),
-    new gcp.projects.IAMMember('compact-runs-jobs', { project, role: 'roles/bigquery.jobUser', member: serviceAccountMember(compactSa) }),
-    // Eventarc delivers events as the invoker account.
-    new gcp.projects.IAMMember('invoker-receives-events', { project, role: 'roles/eventarc.eventReceiver', member: serviceAccountMember(invokerSa) }),
-  ];
+// The functions' images, in a repository of the stack's own so the build account can be granted on it alone.
+function imageRepository(settings: StackSettings, name: (s: string) => string, apis: pulumi.Resource[]) {
+  const repository = new gcp.artifactregistry.Repository('function-images', {
+    project: settings.project,
+    location: settings.region,
+    repositoryId: name('functions'),
+    format: 'DOCKER',
+    description: 'framesift function images, written by Cloud Build',
+    cleanupPolicies: [{ id: 'delete-old-images', action: 'DELETE', condition: { olderThan: IMAGE_RETENTION } }],
+  }, { dependsOn: apis });
+  return { repository };
+}
 
-  // Cloud Storage publishes its object events to Pub/Sub for Eventarc.
-  const storageAgent = gcp.storage.getProjectServiceAccountOutput({ project });
-  grants.push(new gcp.projects.IAMMember('storage-agent-publishes', { project, role: 'roles/pubsub.publisher', member: pulumi.interpolate`serviceAccount:${storageAgent.emailAddress}` }));
+type Warehouse = ReturnType<typeof createWarehouse>;
 
+function createWarehouse(settings: StackSettings, name: (s: string) => string, apis: pulumi.Resource[]) {
+  const datasetId = name('data').replace(/-/g, '_');
   const dataset = new gcp.bigquery.Dataset('dataset', {
-    datasetId: name('data').replace(/-/g, '_'),
-    location: region,
+    datasetId,
+    location: settings.region,
     description: 'framesift: one row per file (gifs) and per key frame (key_frames).',
     deleteContentsOnDestroy: settings.forceDestroy,
   }, { dependsOn: apis });
-  grants.push(new gcp.pubsub.SubscriptionIAMMember('compact-drains-dead-letters', { subscription: deadLetterSubscription.name, role: 'roles/pubsub.subscriber', member: serviceAccountMember(compactSa) }));
-  grants.push(new gcp.bigquery.DatasetIamMember('compact-edits-dataset', { datasetId: dataset.datasetId, role: 'roles/bigquery.dataEditor', member: serviceAccountMember(compactSa) }));
-
-  const tables = Object.values(TABLES).map((table) => {
+  const views = {} as Record<keyof typeof TABLES, gcp.bigquery.Table>;
+  for (const [key, table] of Object.entries(TABLES) as Array<[keyof typeof TABLES, (typeof TABLES)[keyof typeof TABLES]]>) {
     // Every loaded row; partitioned by day and clustered by gif_id so the view's window stays cheap.
     const all = new gcp.bigquery.Table(`${table.name.replace('_', '-')}-all`, {
       datasetId: dataset.datasetId,
@@ -130,127 +234,163 @@ export function framesift(settings: StackSettings, source: FunctionSource) {
       deletionProtection: !settings.forceDestroy,
     });
     // One row per key: what queries read.
-    const view = new gcp.bigquery.Table(`${table.name.replace('_', '-')}-view`, {
+    views[key] = new gcp.bigquery.Table(`${table.name.replace('_', '-')}-view`, {
       datasetId: dataset.datasetId,
       tableId: table.name,
-      view: { query: bigQueryLatestViewSql(table, project, name('data').replace(/-/g, '_')), useLegacySql: false },
+      view: { query: bigQueryLatestViewSql(table, settings.project, datasetId), useLegacySql: false },
       deletionProtection: false,
     }, { dependsOn: [all] });
-    return { all, view };
-  });
+  }
+  return { dataset, views };
+}
 
-  const environment = {
+function grantLeastPrivilege(
+  settings: StackSettings,
+  on: { buckets: Buckets; topics: Topics; agents: Agents; accounts: Accounts; images: ReturnType<typeof imageRepository>; warehouse: Warehouse },
+): pulumi.Resource[] {
+  const { project } = settings;
+  const { buckets, topics, agents, accounts, images, warehouse } = on;
+  const bucketRole = (id: string, bucket: pulumi.Input<string>, role: string, account: Account) =>
+    new gcp.storage.BucketIAMMember(id, { bucket, role, member: memberOf(account) });
+  const projectRole = (id: string, role: string, member: pulumi.Input<string>) => new gcp.projects.IAMMember(id, { project, role, member });
+  return [
+    // Fan-out reads uploads, publishes requests, and records rejected lines (create only).
+    bucketRole('fanout-reads-ingest', buckets.ingest.name, 'roles/storage.objectViewer', accounts.fanout),
+    bucketRole('fanout-records-rejections', buckets.output.name, 'roles/storage.objectCreator', accounts.fanout),
+    new gcp.pubsub.TopicIAMMember('fanout-publishes-requests', { topic: topics.requests.name, role: 'roles/pubsub.publisher', member: memberOf(accounts.fanout) }),
+    // Extraction reads uploads and writes outputs; it checks for its own earlier outputs, so it reads them too.
+    bucketRole('extract-reads-ingest', buckets.ingest.name, 'roles/storage.objectViewer', accounts.extract),
+    bucketRole('extract-reads-output', buckets.output.name, 'roles/storage.objectViewer', accounts.extract),
+    bucketRole('extract-writes-output', buckets.output.name, 'roles/storage.objectCreator', accounts.extract),
+    // Manifests may name files in the allowed buckets; extraction must be able to read them.
+    ...settings.allowedBuckets.map((bucket) => bucketRole(`extract-reads-${bucket}`, bucket, 'roles/storage.objectViewer', accounts.extract)),
+    // Compaction reads records and writes Parquet and ledgers, and runs load jobs into its dataset.
+    bucketRole('compact-reads-output', buckets.output.name, 'roles/storage.objectViewer', accounts.compact),
+    bucketRole('compact-writes-output', buckets.output.name, 'roles/storage.objectCreator', accounts.compact),
+    projectRole('compact-runs-jobs', 'roles/bigquery.jobUser', memberOf(accounts.compact)),
+    new gcp.bigquery.DatasetIamMember('compact-edits-dataset', { datasetId: warehouse.dataset.datasetId, role: 'roles/bigquery.dataEditor', member: memberOf(accounts.compact) }),
+    new gcp.pubsub.SubscriptionIAMMember('compact-drains-dead-letters', { subscription: topics.deadLetterInspect.name, role: 'roles/pubsub.subscriber', member: memberOf(accounts.compact) }),
+    // Eventarc delivers events as the invoker account.
+    projectRole('invoker-receives-events', 'roles/eventarc.eventReceiver', memberOf(accounts.invoker)),
+    // Builds read the uploaded source, push the image, and write their logs.
+    bucketRole('build-reads-source', buckets.source.name, 'roles/storage.objectViewer', accounts.build),
+    new gcp.artifactregistry.RepositoryIamMember('build-writes-images', {
+      project,
+      location: settings.region,
+      repository: images.repository.name,
+      role: 'roles/artifactregistry.writer',
+      member: memberOf(accounts.build),
+    }),
+    projectRole('build-writes-logs', 'roles/logging.logWriter', memberOf(accounts.build)),
+    // Cloud Storage publishes its object events to Pub/Sub for Eventarc.
+    projectRole('storage-agent-publishes', 'roles/pubsub.publisher', agents.storage),
+    // Eventarc's agent reads the trigger's sources; a new project grants it lazily, so the first trigger can fail without this.
+    projectRole('eventarc-agent-serves', 'roles/eventarc.serviceAgent', agents.eventarc),
+  ];
+}
+
+function functionEnvironment(settings: StackSettings, on: { buckets: Buckets; topics: Topics; warehouse: Warehouse }): Record<string, pulumi.Input<string>> {
+  return {
     FRAMESIFT_BACKEND: 'gcp',
-    FRAMESIFT_OUTPUT_BUCKET: outputBucket.name,
-    FRAMESIFT_TOPIC: extractTopic.name,
-    FRAMESIFT_DATASET: dataset.datasetId,
+    FRAMESIFT_OUTPUT_BUCKET: on.buckets.output.name,
+    FRAMESIFT_TOPIC: on.topics.requests.name,
+    FRAMESIFT_DATASET: on.warehouse.dataset.datasetId,
+    FRAMESIFT_DATASET_LOCATION: on.warehouse.dataset.location.apply((location) => location ?? settings.region),
     FRAMESIFT_ALLOWED_BUCKETS: settings.allowedBuckets.join(','),
     FRAMESIFT_SELECTOR: settings.selector,
     FRAMESIFT_SELECTOR_OPTIONS: JSON.stringify(settings.selectorOptions),
     FRAMESIFT_LIMITS: JSON.stringify(settings.limits),
-    FRAMESIFT_DEAD_LETTER_SUBSCRIPTION: deadLetterSubscription.id,
-    // The functions are TypeScript; tsx loads them. The allocator settings keep libvips' memory flat.
-    NODE_OPTIONS: '--import tsx',
+    FRAMESIFT_DEAD_LETTER_SUBSCRIPTION: on.topics.deadLetterInspect.id,
+    // The allocator settings keep libvips' memory flat.
     ...DECODER_PROCESS_ENV,
   };
+}
 
-  const cloudFunction = (
-    target: 'fanout' | 'extract' | 'compact',
-    sa: gcp.serviceaccount.Account,
-    fn: FunctionSettings,
-    eventTrigger: gcp.types.input.cloudfunctionsv2.FunctionEventTrigger | undefined,
-    dependsOn: pulumi.Resource[],
-  ) =>
-    new gcp.cloudfunctionsv2.Function(target, {
-      name: name(target),
-      location: region,
-      buildConfig: { runtime: 'nodejs20', entryPoint: target, source: { storageSource: { bucket: sourceBucket.name, object: sourceObject.name } } },
-      serviceConfig: {
-        availableMemory: fn.memory,
-        availableCpu: fn.cpu,
-        timeoutSeconds: fn.timeoutSeconds,
-        maxInstanceCount: fn.maxInstances,
-        maxInstanceRequestConcurrency: fn.concurrency,
-        serviceAccountEmail: sa.email,
-        ingressSettings: 'ALLOW_INTERNAL_ONLY',
-        allTrafficOnLatestRevision: true,
-        environmentVariables: environment,
-      },
-      eventTrigger,
-    }, { dependsOn: [...apis, ...dependsOn] });
+interface FunctionSpec {
+  target: FunctionName;
+  account: Account;
+  settings: FunctionSettings;
+  trigger: gcp.types.input.cloudfunctionsv2.FunctionEventTrigger | undefined;
+  environment: Record<string, pulumi.Input<string>>;
+  build: { account: Account; repository: gcp.artifactregistry.Repository; bucket: pulumi.Input<string>; object: pulumi.Input<string> };
+  dependsOn: pulumi.Resource[];
+}
 
-  // Explicit dependencies on the grants: a first `up` otherwise races Eventarc's permission checks.
-  const fanout = cloudFunction('fanout', fanoutSa, settings.functions.fanout, {
-    triggerRegion: region,
-    eventType: 'google.cloud.storage.object.v1.finalized',
-    eventFilters: [{ attribute: 'bucket', value: ingestBucket.name }],
-    retryPolicy: 'RETRY_POLICY_RETRY',
-    serviceAccountEmail: invokerSa.email,
-  }, grants);
-  // Extraction is invoked by the push subscription below, which carries the retry and dead-letter policy.
-  const extract = cloudFunction('extract', extractSa, settings.functions.extract, undefined, grants);
-  const compact = cloudFunction('compact', compactSa, settings.functions.compact, {
-    triggerRegion: region,
-    eventType: 'google.cloud.pubsub.topic.v1.messagePublished',
-    pubsubTopic: compactTopic.id,
-    retryPolicy: 'RETRY_POLICY_DO_NOT_RETRY',
-    serviceAccountEmail: invokerSa.email,
-  }, grants);
+function cloudFunction(settings: StackSettings, name: (s: string) => string, spec: FunctionSpec): gcp.cloudfunctionsv2.Function {
+  return new gcp.cloudfunctionsv2.Function(spec.target, {
+    name: name(spec.target),
+    location: settings.region,
+    buildConfig: {
+      runtime: 'nodejs20',
+      entryPoint: spec.target,
+      source: { storageSource: { bucket: spec.build.bucket, object: spec.build.object } },
+      serviceAccount: pulumi.interpolate`projects/${settings.project}/serviceAccounts/${spec.build.account.email}`,
+      dockerRepository: spec.build.repository.id,
+    },
+    serviceConfig: {
+      availableMemory: spec.settings.memory,
+      availableCpu: spec.settings.cpu,
+      timeoutSeconds: spec.settings.timeoutSeconds,
+      maxInstanceCount: spec.settings.maxInstances,
+      maxInstanceRequestConcurrency: spec.settings.concurrency,
+      serviceAccountEmail: spec.account.email,
+      ingressSettings: 'ALLOW_INTERNAL_ONLY',
+      allTrafficOnLatestRevision: true,
+      environmentVariables: spec.environment,
+    },
+    eventTrigger: spec.trigger,
+  }, { dependsOn: spec.dependsOn });
+}
 
-  // The invoker account may call the three Cloud Run services behind the functions, and nothing else.
-  const invokers = [fanout, extract, compact].map(
-    (fn, i) =>
-      new gcp.cloudrunv2.ServiceIamMember(`invoker-runs-${['fanout', 'extract', 'compact'][i]}`, {
-        project,
-        location: region,
+// The invoker account may call the three Cloud Run services behind the functions, and nothing else.
+function allowInvoker(settings: StackSettings, invoker: Account, functions: Record<FunctionName, gcp.cloudfunctionsv2.Function>) {
+  return Object.entries(functions).map(
+    ([target, fn]) =>
+      new gcp.cloudrunv2.ServiceIamMember(`invoker-runs-${target}`, {
+        project: settings.project,
+        location: settings.region,
         name: fn.serviceConfig.apply((s) => s?.service ?? ''),
         role: 'roles/run.invoker',
-        member: serviceAccountMember(invokerSa),
+        member: memberOf(invoker),
       }),
   );
+}
 
-  // Extraction's delivery: push with an OIDC token, exponential retry, and a dead-letter topic after N attempts.
-  const extractSubscription = new gcp.pubsub.Subscription('extract-push', {
+/**
+ * Extraction's delivery: push with an OIDC token, exponential retry, and a
+ * dead-letter topic after N attempts. The endpoint's path names the topic,
+ * which is how functions-framework turns a plain push into a CloudEvent with
+ * the right source.
+ */
+function pushToExtract(
+  settings: StackSettings,
+  name: (s: string) => string,
+  on: { topics: Topics; agents: Agents; invoker: Account; extract: gcp.cloudfunctionsv2.Function; dependsOn: pulumi.Resource[] },
+) {
+  const endpoint = pulumi.interpolate`${on.extract.serviceConfig.apply((s) => s?.uri ?? '')}/projects/${settings.project}/topics/${on.topics.requests.name}`;
+  const subscription = new gcp.pubsub.Subscription('extract-push', {
     name: name('extract-push'),
-    topic: extractTopic.id,
+    topic: on.topics.requests.id,
     ackDeadlineSeconds: Math.min(MAX_ACK_DEADLINE_SECONDS, settings.functions.extract.timeoutSeconds),
     messageRetentionDuration: '604800s',
     retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
-    deadLetterPolicy: { deadLetterTopic: deadLetterTopic.id, maxDeliveryAttempts: settings.maxDeliveryAttempts },
-    pushConfig: { pushEndpoint: extract.serviceConfig.apply((s) => s?.uri ?? ''), oidcToken: { serviceAccountEmail: invokerSa.email } },
+    deadLetterPolicy: { deadLetterTopic: on.topics.deadLetter.id, maxDeliveryAttempts: settings.maxDeliveryAttempts },
+    pushConfig: { pushEndpoint: endpoint, oidcToken: { serviceAccountEmail: on.invoker.email } },
     expirationPolicy: { ttl: '' },
-  }, { dependsOn: invokers });
-
+  }, { dependsOn: on.dependsOn });
   // Pub/Sub's own agent moves dead letters: it publishes to the dead-letter topic and acks on the source.
-  const projectInfo = gcp.organizations.getProjectOutput({ projectId: project });
-  const pubsubAgent = pulumi.interpolate`serviceAccount:service-${projectInfo.number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
-  new gcp.pubsub.TopicIAMMember('pubsub-agent-dead-letters', { topic: deadLetterTopic.name, role: 'roles/pubsub.publisher', member: pubsubAgent });
-  new gcp.pubsub.SubscriptionIAMMember('pubsub-agent-acks-source', { subscription: extractSubscription.name, role: 'roles/pubsub.subscriber', member: pubsubAgent });
+  new gcp.pubsub.TopicIAMMember('pubsub-agent-dead-letters', { topic: on.topics.deadLetter.name, role: 'roles/pubsub.publisher', member: on.agents.pubsub });
+  new gcp.pubsub.SubscriptionIAMMember('pubsub-agent-acks-source', { subscription: subscription.name, role: 'roles/pubsub.subscriber', member: on.agents.pubsub });
+  return subscription;
+}
 
-  // Compaction on a schedule: one load job per table per run keeps far below BigQuery's daily limit.
-  new gcp.cloudscheduler.Job('compact-schedule', {
+// Compaction on a schedule: one load job per table per run keeps far below BigQuery's daily limit.
+function scheduleCompaction(settings: StackSettings, name: (s: string) => string, topic: gcp.pubsub.Topic, apis: pulumi.Resource[]) {
+  return new gcp.cloudscheduler.Job('compact-schedule', {
     name: name('compact-schedule'),
-    region,
+    region: settings.region,
     schedule: settings.compactSchedule,
     timeZone: 'Etc/UTC',
-    pubsubTarget: { topicName: compactTopic.id, data: Buffer.from('{"reason":"schedule"}').toString('base64') },
+    pubsubTarget: { topicName: topic.id, data: Buffer.from('{"reason":"schedule"}').toString('base64') },
   }, { dependsOn: apis });
-
-  const gifsView = tables[0]!.view;
-  return {
-    project,
-    region,
-    ingestBucket: ingestBucket.name,
-    outputBucket: outputBucket.name,
-    topic: extractTopic.name,
-    deadLetterTopic: deadLetterTopic.name,
-    deadLetterSubscription: deadLetterSubscription.name,
-    compactTopic: compactTopic.name,
-    dataset: dataset.datasetId,
-    gifsTable: pulumi.interpolate`${project}.${dataset.datasetId}.${gifsView.tableId}`,
-    keyFramesTable: pulumi.interpolate`${project}.${dataset.datasetId}.${tables[1]!.view.tableId}`,
-    functions: { fanout: fanout.name, extract: extract.name, compact: compact.name },
-    uploadCommand: pulumi.interpolate`gcloud storage cp manifest.txt *.gif gs://${ingestBucket.name}/my-batch/`,
-    queryCommand: pulumi.interpolate`bq query --use_legacy_sql=false 'SELECT status, error_code, count(*) AS files FROM \`${project}.${dataset.datasetId}.gifs\` GROUP BY ALL'`,
-  };
 }

@@ -1,4 +1,4 @@
-/** `pulumi up` entry point: read the stack's settings, package the functions, declare everything. */
+/** `pulumi up` entry point: read the stack's settings, build and package the functions, declare everything. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -15,4 +15,4 @@ writeFileSync(archivePath, archive.bytes);
 
 const stack = framesift(readSettings(), { bucketObjectName: `functions/${archive.sha256}.zip`, asset: new pulumi.asset.FileAsset(archivePath) });
 
-export const { project, region, ingestBucket, outputBucket, topic, deadLetterTopic, deadLetterSubscription, compactTopic, dataset, gifsTable, keyFramesTable, functions, uploadCommand, queryCommand } = stack;
+export const { project, region, ingestBucket, outputBucket, topic, deadLetterTopic, deadLetterSubscription, compactTopic, dataset, gifsTable, keyFramesTable, functions, environment, uploadCommand, queryCommand } = stack;

@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ffmpegPath } from '../shared/media/ffmpeg.ts';
+import { ErrorCode, FramesiftError } from '../shared/errors.ts';
+import { FFMPEG_MISSING, ffmpegPath } from '../shared/media/ffmpeg.ts';
 import { makeScene, syntheticClips, type Clip } from './synthetic/clips.ts';
 import { encodeGif, type RgbaFrame } from './synthetic/gif.ts';
 
@@ -77,7 +78,7 @@ export function generateSamples(dir: string): Samples {
 
   // Two seconds of test pattern, then a hard cut to colour bars.
   const video = join(dir, 'bars.mp4');
-  execFileSync(ffmpegPath(), [
+  makeVideo([
     '-v', 'error', '-y',
     '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=12:duration=2',
     '-f', 'lavfi', '-i', 'smptebars=size=160x90:rate=12:duration=2',
@@ -90,6 +91,15 @@ export function generateSamples(dir: string): Samples {
   const manifest = join(dir, 'manifest.txt');
   writeFileSync(manifest, `${lines.join('\n')}\n`);
   return { dir, manifest, files };
+}
+
+function makeVideo(args: string[]): void {
+  try {
+    execFileSync(ffmpegPath(), args);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new FramesiftError(ErrorCode.DECODER_UNAVAILABLE, `${FFMPEG_MISSING} The samples include a video that ffmpeg makes.`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

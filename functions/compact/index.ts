@@ -2,16 +2,23 @@
 import * as functions from '@google-cloud/functions-framework';
 import { recordDeadLetters } from '../../shared/adapters/gcp/dead-letters.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
+import { loadConfig } from '../config.ts';
 import { log } from '../log.ts';
-import { runtime } from '../runtime.ts';
+import { openStore, openSubscriber, openWarehouse } from '../runtime.ts';
+
+const config = loadConfig();
+const [store, warehouse, subscriber] = await Promise.all([
+  openStore(config),
+  openWarehouse(config),
+  config.deadLetterSubscription ? openSubscriber(config) : undefined,
+]);
 
 functions.cloudEvent('compact', async (event: functions.CloudEvent<unknown>) => {
-  const current = runtime();
-  const { config, store, warehouse } = current;
   // Requests that exhausted their deliveries become failed records first, so this run loads them too.
-  const deadLetters = config.deadLetterSubscription
-    ? await recordDeadLetters(current.subscriber, config.deadLetterSubscription, { store, outputBucket: config.outputBucket })
-    : 0;
+  const deadLetters =
+    subscriber && config.deadLetterSubscription
+      ? await recordDeadLetters(subscriber, config.deadLetterSubscription, { store, outputBucket: config.outputBucket })
+      : 0;
   const result = await compact({ store, warehouse, outputBucket: config.outputBucket });
   log('INFO', 'compaction finished', { eventId: event.id, runId: result.runId, records: result.records, rows: result.rows, deadLetters });
 });

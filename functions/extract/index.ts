@@ -4,13 +4,18 @@
  * a malformed message can never succeed, so it is logged and acknowledged.
  */
 import * as functions from '@google-cloud/functions-framework';
+import { FFMPEG_MISSING, probeFfmpeg } from '../../shared/media/ffmpeg.ts';
 import { MalformedMessageError, type MessagePublishedData } from '../../shared/pipeline/events.ts';
 import { extractStep } from '../../shared/pipeline/extract.ts';
+import { loadConfig } from '../config.ts';
 import { log } from '../log.ts';
-import { runtime } from '../runtime.ts';
+import { openStore } from '../runtime.ts';
+
+const config = loadConfig();
+const store = await openStore(config);
+logDecoders();
 
 functions.cloudEvent<MessagePublishedData>('extract', async (event: functions.CloudEvent<MessagePublishedData>) => {
-  const { config, store } = runtime();
   const messageId = event.data?.message?.messageId;
   try {
     const result = await extractStep(event.data!, { store, outputBucket: config.outputBucket, engine: { limits: config.limits } });
@@ -24,3 +29,10 @@ functions.cloudEvent<MessagePublishedData>('extract', async (event: functions.Cl
     throw error;
   }
 });
+
+/** Once per instance: which ffmpeg decodes video, or plainly that none does. */
+function logDecoders(): void {
+  const ffmpeg = probeFfmpeg();
+  if (ffmpeg) log('INFO', 'video decoding available', { ffmpeg: ffmpeg.path, version: ffmpeg.version });
+  else log('WARNING', `video decoding unavailable. ${FFMPEG_MISSING} GIFs are unaffected; each video becomes a failed row with DECODER_UNAVAILABLE.`);
+}

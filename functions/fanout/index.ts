@@ -2,11 +2,14 @@
 import * as functions from '@google-cloud/functions-framework';
 import type { StorageObjectData } from '../../shared/pipeline/events.ts';
 import { fanOut } from '../../shared/pipeline/fan-out.ts';
+import { loadConfig } from '../config.ts';
 import { log } from '../log.ts';
-import { runtime } from '../runtime.ts';
+import { openPublisher, openStore } from '../runtime.ts';
+
+const config = loadConfig();
+const [store, publisher] = await Promise.all([openStore(config), openPublisher(config)]);
 
 functions.cloudEvent<StorageObjectData>('fanout', async (event: functions.CloudEvent<StorageObjectData>) => {
-  const { config, store, publisher } = runtime();
   const object = event.data!;
   const result = await fanOut(object, {
     store,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -20,4 +21,22 @@ function bundledFfmpeg(): string | null {
   } catch {
     return null;
   }
+}
+
+/** The one sentence every missing-ffmpeg message starts with: what was looked for and how to install it. */
+export const FFMPEG_MISSING =
+  'No ffmpeg was found (FFMPEG_PATH, the optional ffmpeg-static package, or ffmpeg on PATH): install it with `apt-get install ffmpeg` (Debian, Ubuntu) or `brew install ffmpeg` (macOS), or set FFMPEG_PATH.';
+
+export interface FfmpegProbe {
+  path: string;
+  /** ffmpeg's own first line, e.g. "ffmpeg version 5.1.8-0+deb12u1 …". */
+  version: string;
+}
+
+/** Runs `ffmpeg -version` on the resolved binary: what would decode video here, or null. */
+export function probeFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegProbe | null {
+  const path = ffmpegPath(env);
+  const result = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 });
+  if (result.error || result.status !== 0) return null;
+  return { path, version: result.stdout.split('\n')[0]!.trim() };
 }

@@ -4,35 +4,26 @@
  * Pub/Sub (the emulator) pushing to extract, compaction loading BigQuery (the
  * stand-in) from Cloud Storage (the stand-in).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
-import { PUBSUB_PUBLISHED, STORAGE_FINALIZED, postCloudEvent } from '../support/cloudevents.ts';
-import { corpusPath } from '../support/corpus.ts';
+import { postCloudEvent } from '../support/cloudevents.ts';
 import { startFunctionServer, type FunctionServer } from '../support/functions-server.ts';
+import { SCENARIO_GIFS as GIFS, compactTick, finalizedEvent, uploadScenario, type UploadedObject } from '../support/upload-scenario.ts';
 import { waitFor } from '../support/wait.ts';
 
 const peers = useCloudPeers();
 const TOPIC = `extract-requests-e2e-${Date.now().toString(36)}`;
 const DATASET = 'framesift_e2e';
-const GIFS = ['Zulko__moviepy__circle.gif', 'Zulko__moviepy__pigs_in_a_polka.gif', 'bumptech__glide__transparent_disposal_background.gif'];
 
 describe('the cloud path on one machine', () => {
   const servers: Record<string, FunctionServer> = {};
-  let manifest: { generation: string };
+  let manifest: UploadedObject;
   let warehouse: BigQueryWarehouse;
   const records = () => [...(peers.gcs.buckets.get('e2e-output')?.keys() ?? [])].filter((n) => n.startsWith('records/'));
 
-  const finalize = () =>
-    postCloudEvent(servers.fanout!.url, {
-      id: `storage-${manifest.generation}`,
-      type: STORAGE_FINALIZED,
-      source: '//storage.googleapis.com/projects/_/buckets/e2e-ingest',
-      subject: 'objects/batch/manifest.txt',
-      data: { bucket: 'e2e-ingest', name: 'batch/manifest.txt', generation: manifest.generation, contentType: 'text/plain' },
-    });
-  const tick = (id: string) => postCloudEvent(servers.compact!.url, { id, type: PUBSUB_PUBLISHED, source: '//pubsub.googleapis.com/projects/p/topics/compact-ticks', data: { message: { data: Buffer.from('{}').toString('base64'), messageId: id } } });
+  const finalize = () => postCloudEvent(servers.fanout!.url, finalizedEvent(manifest));
+  const tick = (id: string) => postCloudEvent(servers.compact!.url, compactTick(id));
 
   beforeAll(async () => {
     const env = {
@@ -53,9 +44,7 @@ describe('the cloud path on one machine', () => {
     warehouse = new BigQueryWarehouse(peers.bigquery, DATASET);
     await warehouse.ensureTables();
 
-    for (const gif of GIFS) peers.gcs.put('e2e-ingest', `batch/${gif}`, readFileSync(corpusPath('gifs', gif)), 'image/gif');
-    const lines = [...GIFS.map((g) => `${g.replace('.gif', '')}: ${g}`), 'has space: a bad id'];
-    manifest = peers.gcs.put('e2e-ingest', 'batch/manifest.txt', Buffer.from(`${lines.join('\n')}\n`), 'text/plain');
+    manifest = uploadScenario(peers.gcs, 'e2e-ingest');
   });
   afterAll(async () => {
     await Promise.all(Object.values(servers).map((s) => s.stop()));

@@ -43,8 +43,8 @@ describe('the three functions behind functions-framework servers (local backend)
     await import('../../functions/compact/index.ts');
     const { getTestServer } = await import('@google-cloud/functions-framework/testing');
     for (const name of ['fanout', 'extract', 'compact']) servers[name] = await listen(getTestServer(name));
-    const { runtime } = await import('../../functions/runtime.ts');
-    queue = runtime().publisher as LocalQueue;
+    const [{ openPublisher }, { loadConfig }] = await Promise.all([import('../../functions/runtime.ts'), import('../../functions/config.ts')]);
+    queue = (await openPublisher(loadConfig())) as LocalQueue;
 
     for (const file of ['Zulko__moviepy__circle.gif', 'bumptech__glide__test.gif']) await store.upload(corpusPath('gifs', file), { bucket: 'ingest', name: `drop/${file}` });
     const text = join(root, 'manifest.txt');

@@ -1,73 +1,47 @@
 /**
- * The Pulumi program under Pulumi's own mocks (the CLI and the gcp plugin
- * cannot be fetched here). The tests read like policies.
+ * The Pulumi program under Pulumi's own mocks. The tests read like policies.
  */
-import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MOCK_PROJECT as PROJECT, declareStack, type Registered } from '../support/stack.ts';
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-
-const PROJECT = 'demo-project';
-const resources: Registered[] = [];
-
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state: Record<string, unknown> = { ...args.inputs };
-      if (args.type === 'gcp:serviceaccount/account:Account') state.email = `${args.inputs.accountId}@${PROJECT}.iam.gserviceaccount.com`;
-      if (args.type === 'gcp:cloudfunctionsv2/function:Function') {
-        state.serviceConfig = { ...(args.inputs.serviceConfig as object), uri: `https://${args.inputs.name}.a.run.app`, service: `projects/${PROJECT}/locations/europe-west1/services/${args.inputs.name}` };
-      }
-      // A topic's id is its full path, which subscriptions and triggers refer to.
-      const id = args.type === 'gcp:pubsub/topic:Topic' ? `projects/${PROJECT}/topics/${args.inputs.name}` : `${args.name}-id`;
-      return { id, state };
-    },
-    call(args) {
-      if (args.token === 'gcp:storage/getProjectServiceAccount:getProjectServiceAccount') return { emailAddress: 'service-123@gs-project-accounts.iam.gserviceaccount.com' };
-      if (args.token === 'gcp:organizations/getProject:getProject') return { number: '123', projectId: PROJECT };
-      return args.inputs;
-    },
-  },
-  'framesift',
-  'test',
-  false,
-);
-pulumi.runtime.setAllConfig({
-  'gcp:project': PROJECT,
-  'framesift:region': 'europe-west1',
-  'framesift:selector': 'scene',
-  'framesift:extractFunction': JSON.stringify({ memory: '4Gi', timeoutSeconds: 420, maxInstances: 50 }),
-  'framesift:compactSchedule': '*/15 * * * *',
-});
-
-const valueOf = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+let resources: Registered[] = [];
+let outputs: Record<string, unknown>;
 const ofType = (type: string) => resources.filter((r) => r.type === type);
 const named = (name: string) => resources.find((r) => r.name === name)!;
 
-let outputs: Record<string, unknown>;
-
 beforeAll(async () => {
-  const { framesift } = await import('../../infra/framesift.ts');
-  const { readSettings } = await import('../../infra/config.ts');
-  const stack = framesift(readSettings(), { bucketObjectName: 'functions/abc.zip', asset: new pulumi.asset.StringAsset('zip') });
-  outputs = (await valueOf(pulumi.output(stack))) as Record<string, unknown>;
-  // Resources whose inputs depend on other resources register later; wait until none arrive.
-  for (let count = -1; count !== resources.length; ) {
-    count = resources.length;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  ({ resources, outputs } = await declareStack({
+    'framesift:region': 'europe-west1',
+    'framesift:selector': 'scene',
+    'framesift:allowedBuckets': JSON.stringify(['shared-media']),
+    'framesift:extractFunction': JSON.stringify({ memory: '4Gi', timeoutSeconds: 420, maxInstances: 50 }),
+    'framesift:compactSchedule': '*/15 * * * *',
+  }));
 });
 
 describe('framesift stack', () => {
   it('enables every API the pipeline needs', () => {
     expect(ofType('gcp:projects/service:Service').map((r) => r.inputs.service).sort()).toEqual(
-      ['artifactregistry', 'bigquery', 'cloudbuild', 'cloudfunctions', 'cloudscheduler', 'eventarc', 'pubsub', 'run', 'storage'].map((s) => `${s}.googleapis.com`),
+      ['artifactregistry', 'bigquery', 'cloudbuild', 'cloudfunctions', 'cloudresourcemanager', 'cloudscheduler', 'eventarc', 'iam', 'pubsub', 'run', 'storage'].map((s) => `${s}.googleapis.com`),
     );
+  });
+
+  it('creates the service agents it grants to, instead of waiting for Google to create them lazily', () => {
+    expect(ofType('gcp:projects/serviceIdentity:ServiceIdentity').map((r) => r.inputs.service).sort()).toEqual(['eventarc.googleapis.com', 'pubsub.googleapis.com']);
+  });
+
+  it('builds every function as a dedicated build account, into a repository of its own with a cleanup policy', () => {
+    const repository = named('function-images').inputs;
+    expect(repository).toMatchObject({ format: 'DOCKER', location: 'europe-west1', repositoryId: 'framesift-functions' });
+    expect(repository.cleanupPolicies).toEqual([{ id: 'delete-old-images', action: 'DELETE', condition: { olderThan: '604800s' } }]);
+    for (const target of ['fanout', 'extract', 'compact']) {
+      expect((named(target).inputs as { buildConfig: unknown }).buildConfig).toMatchObject({
+        runtime: 'nodejs20',
+        entryPoint: target,
+        serviceAccount: `projects/${PROJECT}/serviceAccounts/framesift-build@${PROJECT}.iam.gserviceaccount.com`,
+        dockerRepository: `projects/${PROJECT}/locations/europe-west1/repositories/framesift-functions`,
+      });
+    }
   });
 
   it('enforces uniform access and public-access prevention on every bucket; no versioning on the output', () => {
@@ -103,7 +77,11 @@ describe('framesift stack', () => {
       serviceAccountEmail: `framesift-extract@${PROJECT}.iam.gserviceaccount.com`,
       ingressSettings: 'ALLOW_INTERNAL_ONLY',
     });
-    expect((extract.serviceConfig.environmentVariables as Record<string, string>)).toMatchObject({ FRAMESIFT_BACKEND: 'gcp', FRAMESIFT_SELECTOR: 'scene', NODE_OPTIONS: '--import tsx', MALLOC_ARENA_MAX: '1' });
+    const environment = extract.serviceConfig.environmentVariables as Record<string, string>;
+    expect(environment).toMatchObject({ FRAMESIFT_BACKEND: 'gcp', FRAMESIFT_SELECTOR: 'scene', FRAMESIFT_DATASET_LOCATION: 'europe-west1', MALLOC_ARENA_MAX: '1' });
+    expect(environment.FRAMESIFT_DEAD_LETTER_SUBSCRIPTION).toBe(`projects/${PROJECT}/subscriptions/framesift-extract-dead-letter-inspect`);
+    // The deployed code is JavaScript: nothing may load a TypeScript compiler at run time.
+    expect(environment).not.toHaveProperty('NODE_OPTIONS');
     expect(extract.buildConfig).toMatchObject({ runtime: 'nodejs20', entryPoint: 'extract', source: { storageSource: { object: 'functions/abc.zip' } } });
     expect((named('fanout').inputs.serviceConfig as Record<string, unknown>).availableMemory).toBe('512Mi');
   });
@@ -113,7 +91,7 @@ describe('framesift stack', () => {
       ackDeadlineSeconds: 420,
       retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
       deadLetterPolicy: { deadLetterTopic: `projects/${PROJECT}/topics/framesift-extract-dead-letter`, maxDeliveryAttempts: 5 },
-      pushConfig: { pushEndpoint: 'https://framesift-extract.a.run.app', oidcToken: { serviceAccountEmail: `framesift-invoker@${PROJECT}.iam.gserviceaccount.com` } },
+      pushConfig: { pushEndpoint: `https://framesift-extract.a.run.app/projects/${PROJECT}/topics/framesift-extract-requests`, oidcToken: { serviceAccountEmail: `framesift-invoker@${PROJECT}.iam.gserviceaccount.com` } },
       messageRetentionDuration: '604800s',
     });
     expect(named('extract-dead-letter-inspect').inputs).toMatchObject({ topic: `projects/${PROJECT}/topics/framesift-extract-dead-letter` });
@@ -127,17 +105,20 @@ describe('framesift stack', () => {
       .filter((r) => /IAMMember|IamMember/.test(r.type))
       .map((r) => {
         const i = r.inputs as Record<string, string>;
-        const on = i.bucket ?? i.topic ?? i.subscription ?? i.datasetId ?? (r.type.includes('cloudrunv2') ? i.name!.split('/').pop() : `project ${i.project}`);
+        const on = i.bucket ?? i.topic ?? i.subscription ?? i.datasetId ?? i.repository ?? (r.type.includes('cloudrunv2') ? i.name!.split('/').pop() : `project ${i.project}`);
         return `${on} ${i.role} ${i.member}`;
       })
       .sort();
     const pubsubAgent = 'serviceAccount:service-123@gcp-sa-pubsub.iam.gserviceaccount.com';
+    const eventarcAgent = 'serviceAccount:service-123@gcp-sa-eventarc.iam.gserviceaccount.com';
+    const source = named('source-bucket').inputs.name;
     expect(bindings).toEqual(
       [
         `${ingest} roles/storage.objectViewer ${sa('fanout')}`,
         `${output} roles/storage.objectCreator ${sa('fanout')}`,
         `framesift-extract-requests roles/pubsub.publisher ${sa('fanout')}`,
         `${ingest} roles/storage.objectViewer ${sa('extract')}`,
+        `shared-media roles/storage.objectViewer ${sa('extract')}`,
         `${output} roles/storage.objectViewer ${sa('extract')}`,
         `${output} roles/storage.objectCreator ${sa('extract')}`,
         `${output} roles/storage.objectViewer ${sa('compact')}`,
@@ -152,6 +133,10 @@ describe('framesift stack', () => {
         `project ${PROJECT} roles/pubsub.publisher serviceAccount:service-123@gs-project-accounts.iam.gserviceaccount.com`,
         `framesift-extract-dead-letter roles/pubsub.publisher ${pubsubAgent}`,
         `framesift-extract-push roles/pubsub.subscriber ${pubsubAgent}`,
+        `project ${PROJECT} roles/eventarc.serviceAgent ${eventarcAgent}`,
+        `${source} roles/storage.objectViewer ${sa('build')}`,
+        `framesift-functions roles/artifactregistry.writer ${sa('build')}`,
+        `project ${PROJECT} roles/logging.logWriter ${sa('build')}`,
       ].sort(),
     );
   });

@@ -96,9 +96,8 @@ describe('security', () => {
     const root = join(dir, 'logs');
     process.env.FRAMESIFT_BACKEND = 'local';
     process.env.FRAMESIFT_LOCAL_ROOT = root;
-    const { resetRuntime, runtime } = await import('../../functions/runtime.ts');
-    resetRuntime();
     await import('../../functions/index.ts');
+    const [{ openPublisher }, { loadConfig }] = await Promise.all([import('../../functions/runtime.ts'), import('../../functions/config.ts')]);
     const { getFunction } = await import('@google-cloud/functions-framework/testing');
     // A CloudEvent function takes the event alone.
     const invoke = (name: string, event: unknown) => (getFunction(name) as unknown as (e: unknown) => Promise<void>)(event);
@@ -113,12 +112,11 @@ describe('security', () => {
     console.error = capture;
     try {
       await invoke('fanout', { id: 'e1', data: { bucket: 'ingest', name: 'x/secret.txt', generation: manifest.generation } });
-      const queue = runtime().publisher as LocalQueue;
+      const queue = (await openPublisher(loadConfig())) as LocalQueue;
       await queue.drain(async (event) => invoke('extract', { id: 'e2', data: event }), { concurrency: 1, deadLetter: async () => undefined });
     } finally {
       console.log = log;
       console.error = error;
-      resetRuntime();
     }
     expect(lines.length).toBeGreaterThanOrEqual(2);
     const all = lines.join('\n');

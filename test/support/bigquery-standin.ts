@@ -50,14 +50,17 @@ export class BigQueryStandIn {
   readonly tables = new Map<string, TableResource>();
   url = '';
   readonly #gcs: GcsStandIn;
+  /** Where every dataset here lives. Jobs in a region other than US are found only when asked with it, as in BigQuery. */
+  readonly location: string;
   readonly #tmp = mkdtempSync(join(tmpdir(), 'bq-standin-'));
   #db: Promise<DuckDBConnection> = DuckDBInstance.create(':memory:').then((db) => db.connect());
   readonly #server = createServer((req, res) => {
     this.#handle(req, res).catch((error: unknown) => sendError(res, 500, String(error), 'backendError'));
   });
 
-  constructor(gcs: GcsStandIn) {
+  constructor(gcs: GcsStandIn, options: { location?: string } = {}) {
     this.#gcs = gcs;
+    this.location = options.location ?? 'US';
   }
 
   get loadJobs(): JobResource[] {
@@ -85,7 +88,9 @@ export class BigQueryStandIn {
     if ((m = /^\/projects\/([^/]+)\/jobs$/.exec(path)) && req.method === 'POST') return this.#insertJob(m[1]!, json as unknown as JobResource, res);
     if ((m = /^\/projects\/([^/]+)\/jobs\/([^/]+)$/.exec(path)) && req.method === 'GET') {
       const job = this.jobs.get(decodeURIComponent(m[2]!));
-      return job ? sendJson(res, 200, publicJob(job)) : sendError(res, 404, `Not found: Job ${m[1]}:${m[2]}`, 'notFound');
+      const asked = url.searchParams.get('location') ?? 'US';
+      const found = job && (job.jobReference.location ?? 'US').toLowerCase() === asked.toLowerCase();
+      return found ? sendJson(res, 200, publicJob(job)) : sendError(res, 404, `Not found: Job ${m[1]}:${m[2]}`, 'notFound');
     }
     if ((m = /^\/projects\/([^/]+)\/queries$/.exec(path)) && req.method === 'POST') {
       const request = json as { query: string; defaultDataset?: { datasetId: string }; formatOptions?: { useInt64Timestamp?: boolean } };
@@ -95,7 +100,8 @@ export class BigQueryStandIn {
     }
     if ((m = /^\/projects\/([^/]+)\/queries\/([^/]+)$/.exec(path)) && req.method === 'GET') {
       const job = this.jobs.get(decodeURIComponent(m[2]!));
-      if (!job?.results) return sendError(res, 404, `Not found: Job ${m[2]}`, 'notFound');
+      const asked = url.searchParams.get('location') ?? 'US';
+      if (!job?.results || (job.jobReference.location ?? 'US').toLowerCase() !== asked.toLowerCase()) return sendError(res, 404, `Not found: Job ${m[2]}`, 'notFound');
       return sendJson(res, 200, queryResponse(job, url.searchParams.get('formatOptions.useInt64Timestamp') === 'true'));
     }
     if ((m = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && req.method === 'GET') {
@@ -129,6 +135,10 @@ export class BigQueryStandIn {
 
   async #insertJob(projectId: string, resource: JobResource, res: ServerResponse): Promise<void> {
     const jobId = resource.jobReference?.jobId ?? `standin_job_${this.jobs.size}`;
+    const asked = resource.jobReference?.location;
+    if (asked && asked.toLowerCase() !== this.location.toLowerCase()) {
+      return sendError(res, 404, `Not found: Dataset was not found in location ${asked}`, 'notFound');
+    }
     if (this.jobs.has(jobId)) return sendError(res, 409, `Already Exists: Job ${projectId}:${jobId}`, 'duplicate');
     const query = resource.configuration.query;
     if (query) {
@@ -137,7 +147,8 @@ export class BigQueryStandIn {
     }
     const load = resource.configuration.load;
     if (!load) return sendError(res, 400, 'Only load and query jobs are supported', 'invalid');
-    const job: JobResource = { ...resource, jobReference: { projectId, jobId, location: resource.jobReference?.location }, status: { state: 'DONE' }, statistics: {} };
+    // A job without a location runs where its dataset is, and says so in its reference.
+    const job: JobResource = { ...resource, jobReference: { projectId, jobId, location: this.location }, status: { state: 'DONE' }, statistics: {} };
     const table = this.tables.get(`${load.destinationTable.datasetId}.${load.destinationTable.tableId}`);
     if (!table) {
       job.status.errorResult = { reason: 'notFound', message: `Not found: Table ${load.destinationTable.datasetId}.${load.destinationTable.tableId}` };
@@ -168,7 +179,7 @@ export class BigQueryStandIn {
   }
 
   async #runQuery(projectId: string, jobId: string, sql: string, defaultDataset: string | undefined): Promise<JobResource> {
-    const job: JobResource = { jobReference: { projectId, jobId }, configuration: { query: { query: sql } }, status: { state: 'DONE' }, statistics: {} };
+    const job: JobResource = { jobReference: { projectId, jobId, location: this.location }, configuration: { query: { query: sql } }, status: { state: 'DONE' }, statistics: {} };
     try {
       const db = await this.#db;
       if (defaultDataset) await db.run(`SET schema = '${defaultDataset}'`);

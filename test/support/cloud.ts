@@ -3,7 +3,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { afterAll, beforeAll } from 'vitest';
-import { bigQueryClient } from '../../functions/runtime.ts';
+import { bigQueryClient } from '../../functions/backends/bigquery-client.ts';
 import { BigQueryStandIn } from './bigquery-standin.ts';
 import { usePubSubEmulator } from './emulator.ts';
 import { GcsStandIn } from './gcs-standin.ts';
@@ -20,15 +20,16 @@ export interface CloudPeers {
 }
 
 /** Starts the stand-ins before this file's tests and stops them after; the emulator is the run's. */
-export function useCloudPeers(): CloudPeers {
+export function useCloudPeers(options: { bigQueryLocation?: string; project?: string } = {}): CloudPeers {
   const peers = {} as CloudPeers;
+  const project = options.project ?? PROJECT;
   beforeAll(async () => {
     peers.emulatorHost = usePubSubEmulator();
     peers.gcs = await new GcsStandIn().start();
-    peers.bq = await new BigQueryStandIn(peers.gcs).start();
-    peers.storage = new Storage({ apiEndpoint: peers.gcs.url, projectId: PROJECT });
-    peers.bigquery = bigQueryClient({ BIGQUERY_EMULATOR_HOST: peers.bq.url, GOOGLE_CLOUD_PROJECT: PROJECT });
-    peers.pubsub = new PubSub({ projectId: PROJECT });
+    peers.bq = await new BigQueryStandIn(peers.gcs, { location: options.bigQueryLocation }).start();
+    peers.storage = new Storage({ apiEndpoint: peers.gcs.url, projectId: project });
+    peers.bigquery = bigQueryClient({ BIGQUERY_EMULATOR_HOST: peers.bq.url, GOOGLE_CLOUD_PROJECT: project });
+    peers.pubsub = new PubSub({ projectId: project });
   });
   afterAll(async () => {
     await peers.pubsub?.close();

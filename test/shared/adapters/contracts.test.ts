@@ -16,8 +16,8 @@ import { FolderStore } from '../../../shared/adapters/local/folder-store.ts';
 import { LocalQueue } from '../../../shared/adapters/local/local-queue.ts';
 import { compact } from '../../../shared/pipeline/compact.ts';
 import type { ObjectStore, Publisher, Warehouse } from '../../../shared/pipeline/ports.ts';
-import type { FileRecord } from '../../../shared/pipeline/records.ts';
 import { useCloudPeers } from '../../support/cloud.ts';
+import { failedRecord } from '../../support/records.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const peers = useCloudPeers();
@@ -177,35 +177,14 @@ const warehouses: Array<[string, () => Promise<{ store: ObjectStore; warehouse: 
   ],
 ];
 
-function record(gifId: string, processedAt: string): FileRecord {
-  return {
-    recordKey: `${gifId}@1`,
-    gifId,
-    status: 'failed',
-    errorCode: 'CORRUPT_INPUT',
-    errorMessage: 'Expected decodable GIF data',
-    sourceUri: `gs://ingest/${gifId}.gif`,
-    sourceGeneration: '1',
-    description: null,
-    batchId: 'b',
-    manifestUri: null,
-    manifestLine: null,
-    extraction: null,
-    keyFrameUris: [],
-    engineVersion: 'test',
-    processedAt,
-    processingMs: 1,
-  };
-}
-
 describe.each(warehouses)('Warehouse contract: %s', (_, make) => {
   it('loads each run once per table and shows one row per key, however often a record is loaded', async () => {
     const { store, warehouse, bucket, query, close } = await make();
-    for (const id of ['a', 'b']) await store.writeIfAbsent({ bucket, name: `records/${id}/1.json` }, JSON.stringify(record(id, '2026-01-01T00:00:00.000Z')), 'application/json');
+    for (const id of ['a', 'b']) await store.writeIfAbsent({ bucket, name: `records/${id}/1.json` }, JSON.stringify(failedRecord(id, '2026-01-01T00:00:00.000Z')), 'application/json');
     const first = await compact({ store, warehouse, outputBucket: bucket });
     expect(first.rows.gifs).toBe(2);
     // A run that crashed after its load but before its ledger: the same records load again.
-    await store.writeIfAbsent({ bucket, name: 'records/a/2.json' }, JSON.stringify({ ...record('a', '2026-01-02T00:00:00.000Z'), recordKey: 'a@1' }), 'application/json');
+    await store.writeIfAbsent({ bucket, name: 'records/a/2.json' }, JSON.stringify({ ...failedRecord('a', '2026-01-02T00:00:00.000Z'), recordKey: 'a@1' }), 'application/json');
     const second = await compact({ store, warehouse, outputBucket: bucket });
     expect(second.rows.gifs).toBe(1);
     expect(await query('SELECT count(*) AS n FROM gifs_all')).toEqual([{ n: 3 }]);
