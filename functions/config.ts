@@ -2,7 +2,6 @@
  * The functions' configuration, resolved in one place from the environment
  * (set by the Pulumi program), each value checked once.
  */
-import { resolveSelector } from '../shared/index.ts';
 import type { SelectorChoice } from '../shared/pipeline/events.ts';
 import { resolveLimits, type Limits } from '../shared/media/limits.ts';
 
@@ -16,13 +15,30 @@ export interface FunctionConfig {
   /** Where the dataset lives; BigQuery finds a regional dataset's jobs only when asked with it. */
   datasetLocation: string | undefined;
   allowedBuckets: ReadonlySet<string>;
-  selector: SelectorChoice | undefined;
   /** Engine limits for extraction (FRAMESIFT_LIMITS, JSON), over the engine's defaults. */
   limits: Partial<Limits>;
   /** Full name of the dead-letter subscription that compaction turns into failed records, if any. */
   deadLetterSubscription: string | undefined;
   /** The local backend's root folder (a folder per bucket, and the DuckDB file). */
   localRoot: string;
+}
+
+/**
+ * The selector fan-out puts in every request (FRAMESIFT_SELECTOR and
+ * FRAMESIFT_SELECTOR_OPTIONS), checked against the selector's own options.
+ * Only fan-out reads it, so only fan-out loads the selectors to check it.
+ */
+export async function loadSelector(env: NodeJS.ProcessEnv = process.env): Promise<SelectorChoice | undefined> {
+  if (!env.FRAMESIFT_SELECTOR) return undefined;
+  let options: Record<string, unknown> = {};
+  try {
+    options = env.FRAMESIFT_SELECTOR_OPTIONS ? (JSON.parse(env.FRAMESIFT_SELECTOR_OPTIONS) as Record<string, unknown>) : {};
+  } catch {
+    throw new ConfigError('FRAMESIFT_SELECTOR_OPTIONS must be a JSON object');
+  }
+  const { resolveSelector } = await import('../shared/selectors/index.ts');
+  resolveSelector(env.FRAMESIFT_SELECTOR, options);
+  return { name: env.FRAMESIFT_SELECTOR, options };
 }
 
 export class ConfigError extends Error {
@@ -37,17 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     if (!value) throw new ConfigError(`${name} must be set: did the deployment pass the stack's outputs to this function?`);
     return value;
   };
-  let selector: SelectorChoice | undefined;
-  if (env.FRAMESIFT_SELECTOR) {
-    let options: Record<string, unknown> = {};
-    try {
-      options = env.FRAMESIFT_SELECTOR_OPTIONS ? (JSON.parse(env.FRAMESIFT_SELECTOR_OPTIONS) as Record<string, unknown>) : {};
-    } catch {
-      throw new ConfigError('FRAMESIFT_SELECTOR_OPTIONS must be a JSON object');
-    }
-    resolveSelector(env.FRAMESIFT_SELECTOR, options);
-    selector = { name: env.FRAMESIFT_SELECTOR, options };
-  }
   let limits: Partial<Limits> = {};
   try {
     limits = env.FRAMESIFT_LIMITS ? (JSON.parse(env.FRAMESIFT_LIMITS) as Partial<Limits>) : {};
@@ -63,7 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     dataset: required('FRAMESIFT_DATASET', local ? 'framesift' : undefined),
     datasetLocation: env.FRAMESIFT_DATASET_LOCATION || undefined,
     allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
-    selector,
     limits,
     deadLetterSubscription: env.FRAMESIFT_DEAD_LETTER_SUBSCRIPTION || undefined,
     localRoot: env.FRAMESIFT_LOCAL_ROOT ?? '.framesift',

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 /** framesift's command line: one subcommand per job. */
-import { isFramesiftError } from '../shared/index.ts';
+import { isFramesiftError } from '../shared/errors.ts';
 import { EXTRACT_USAGE, runExtract } from './cli/extract.ts';
 import { UsageError } from './cli/flags.ts';
 import { REPORT_USAGE, runReport } from './cli/report.ts';

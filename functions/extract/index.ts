@@ -13,7 +13,8 @@ import { openStore } from '../runtime.ts';
 
 const config = loadConfig();
 const store = await openStore(config);
-logDecoders();
+// Not awaited: the answer only goes to the log, and the server need not wait for it.
+void logDecoders();
 
 functions.cloudEvent<MessagePublishedData>('extract', async (event: functions.CloudEvent<MessagePublishedData>) => {
   const messageId = event.data?.message?.messageId;
@@ -31,8 +32,8 @@ functions.cloudEvent<MessagePublishedData>('extract', async (event: functions.Cl
 });
 
 /** Once per instance: which ffmpeg decodes video, or plainly that none does. */
-function logDecoders(): void {
-  const ffmpeg = probeFfmpeg();
+async function logDecoders(): Promise<void> {
+  const ffmpeg = await probeFfmpeg();
   if (ffmpeg) log('INFO', 'video decoding available', { ffmpeg: ffmpeg.path, version: ffmpeg.version });
   else log('WARNING', `video decoding unavailable. ${FFMPEG_MISSING} GIFs are unaffected; each video becomes a failed row with DECODER_UNAVAILABLE.`);
 }

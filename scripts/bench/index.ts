@@ -9,6 +9,7 @@ import { DEFAULT_SELECTOR, SELECTOR_NAMES } from '../../shared/index.ts';
 import { formatTable } from '../cli/table.ts';
 import { longClipFrames } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
+import { benchColdStarts, cliHelpPeakRssMb } from './coldstart.ts';
 import { benchCuts } from './cuts.ts';
 import { benchFanOut } from './fan-out.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -124,6 +125,25 @@ async function fanOut(): Promise<void> {
   console.log('Every message acknowledged by the emulator (flush awaits each publish); manifest streamed from the local store.\n');
 }
 
+async function coldStarts(): Promise<void> {
+  const beforeAt = process.argv.indexOf('--before');
+  const before = beforeAt < 0 ? undefined : process.argv[beforeAt + 1];
+  const results = await benchColdStarts({ before });
+  console.log('## Cold starts: process start to first event answered, empty caches, median of 3\n');
+  table(
+    results.map((r) => ({
+      variant: r.variant,
+      function: r.target,
+      'listening ms': fmt(r.listeningMs, 0),
+      'ready ms': fmt(r.readyMs, 0),
+      'serving RSS MB': fmt(r.servingRssMb, 0),
+      'RSS after event MB': fmt(r.afterEventRssMb, 0),
+    })),
+  );
+  console.log(`framesift --help: peak RSS ${fmt(cliHelpPeakRssMb(), 0)} MB (tsx included)\n`);
+  console.log('built: the deployed archive, as Cloud Run serves it. source: the TypeScript tree through tsx. ref:…: that commit, as it was deployed.\n');
+}
+
 function ssim(): void {
   const r = benchSsim();
   console.log('## SSIM of one 256×256 grayscale pair\n');
@@ -134,6 +154,8 @@ function ssim(): void {
   console.log(`speed-up ${fmt(r.ssimJsMs / r.framesiftMs, 1)}×; largest |difference| in SSIM ${r.largestDifference.toExponential(1)}\n`);
 }
 
+// Nothing here runs on Google Compute Engine: keep Google's clients from probing for its metadata server.
+process.env.METADATA_SERVER_DETECTION ??= 'none';
 console.log(`# framesift bench (${new Date().toISOString().slice(0, 10)}, node ${process.version})\n`);
 if (wanted('ssim')) ssim();
 if (wanted('engine')) await engine();
@@ -144,3 +166,4 @@ if (wanted('memory')) {
 if (wanted('cuts')) await cuts();
 if (wanted('pipeline')) await pipeline();
 if (wanted('fanout')) await fanOut();
+if (wanted('coldstart')) await coldStarts();

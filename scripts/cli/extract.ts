@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodePng, extractKeyFrames } from '../../shared/index.ts';
 import { parseExtractArgs } from './flags.ts';
 
 export const EXTRACT_USAGE = `framesift extract <file> [options]
@@ -22,6 +21,8 @@ export const EXTRACT_USAGE = `framesift extract <file> [options]
 /** Prints the record as JSON on stdout; with --out, also writes the key frames as PNG. */
 export async function runExtract(argv: string[]): Promise<void> {
   const { file, out, options } = parseExtractArgs(argv);
+  // Loaded here, not at start-up, so that `--help` costs nothing.
+  const [{ extractKeyFrames }, { encodePng }] = await Promise.all([import('../../shared/engine.ts'), import('../../shared/media/png.ts')]);
   const { record, images } = await extractKeyFrames(file, options);
   if (out) {
     await mkdir(out, { recursive: true });

@@ -2,8 +2,8 @@
  * Command-line flags into engine options, in one place: `--min-gap 0.5s`
  * becomes `selectorOptions.minGap = "0.5s"`, and the selector validates it.
  */
-import type { ExtractOptions } from '../../shared/index.ts';
-import { DEFAULT_LIMITS, type Limits } from '../../shared/index.ts';
+import type { ExtractOptions } from '../../shared/engine.ts';
+import { DEFAULT_LIMITS, type Limits } from '../../shared/media/limits.ts';
 
 /** Flags read by the engine itself; every other `--flag value` is a selector option. */
 const ENGINE_FLAGS = new Set(['selector', 'size', 'out', 'frame-stats', 'static-energy', 'help']);

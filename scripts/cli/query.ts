@@ -1,5 +1,4 @@
-import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
-import { localPaths } from '../local/pipeline.ts';
+import type { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { UsageError } from './flags.ts';
 import { DEFAULT_WORKDIR } from './run.ts';
 import { formatTable } from './table.ts';
@@ -14,14 +13,14 @@ export async function runQuery(argv: string[]): Promise<void> {
   const workDir = workdirAt >= 0 ? argv[workdirAt + 1]! : DEFAULT_WORKDIR;
   const sql = (workdirAt >= 0 ? argv.filter((_, i) => i !== workdirAt && i !== workdirAt + 1) : argv).join(' ');
   if (!sql.trim()) throw new UsageError('Expected SQL to run');
-  const paths = localPaths(workDir);
-  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
-  try {
-    await warehouse.refresh();
-    console.log(formatTable(await warehouse.query(sql)));
-  } finally {
-    await warehouse.close();
-  }
+  const rows = await openWarehouse(workDir, (warehouse) => warehouse.query(sql));
+  console.log(formatTable(rows));
+}
+
+/** DuckDB loads only for the commands that query. */
+async function openWarehouse<T>(workDir: string, use: (warehouse: DuckDbWarehouse) => Promise<T>): Promise<T> {
+  const { withLocalWarehouse } = await import('../local/warehouse.ts');
+  return withLocalWarehouse(workDir, use);
 }
 
 export const FAILURES_USAGE = `framesift failures [--workdir DIR]    (npm run failures)
@@ -35,14 +34,7 @@ export const FAILURES_SQL = `SELECT status, error_code, count(*) AS files,
 FROM gifs WHERE status <> 'ok' GROUP BY status, error_code ORDER BY files DESC, error_code`;
 
 export async function failuresReport(workDir: string): Promise<Array<Record<string, unknown>>> {
-  const paths = localPaths(workDir);
-  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
-  try {
-    await warehouse.refresh();
-    return await warehouse.query(FAILURES_SQL);
-  } finally {
-    await warehouse.close();
-  }
+  return openWarehouse(workDir, (warehouse) => warehouse.query(FAILURES_SQL));
 }
 
 export async function runFailures(argv: string[]): Promise<void> {

@@ -2,8 +2,6 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildReport } from '../report/build.ts';
-import { screenshot } from '../report/browser.ts';
 import { UsageError } from './flags.ts';
 import { DEFAULT_WORKDIR } from './run.ts';
 
@@ -22,6 +20,7 @@ export async function runReport(argv: string[]): Promise<void> {
   const out = resolve(value('--out') ?? 'report.html');
   const limit = value('--limit') === undefined ? undefined : Number(value('--limit'));
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit takes a positive integer');
+  const [{ buildReport }, { screenshot }] = await Promise.all([import('../report/build.ts'), import('../report/browser.ts')]);
   const { files } = await buildReport({ workDir: value('--workdir') ?? DEFAULT_WORKDIR, out, limit });
   console.log(`wrote ${out} (${files} files analysed); open it in a browser, no server needed`);
   const shot = value('--screenshot');

@@ -1,11 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
-import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
-import { resolveSelector } from '../../shared/index.ts';
-import { runLocalPipeline } from '../local/pipeline.ts';
-import { generateSamples } from '../samples.ts';
 import { UsageError } from './flags.ts';
 import { formatTable } from './table.ts';
 
@@ -41,6 +36,14 @@ export async function runRun(argv: string[]): Promise<void> {
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new UsageError('--concurrency takes a positive integer');
   if (faultRate !== undefined && !(faultRate >= 0 && faultRate < 1)) throw new UsageError('--fault-rate takes a number from 0 to 1');
   const choice = selector ? { name: selector, options: {} } : undefined;
+  // Loaded here, not at start-up, so that `--help` costs nothing.
+  const [{ default: cliProgress }, { resolveSelector }, { runLocalPipeline }, { generateSamples }, { withLocalWarehouse }] = await Promise.all([
+    import('cli-progress'),
+    import('../../shared/selectors/index.ts'),
+    import('../local/pipeline.ts'),
+    import('../samples.ts'),
+    import('../local/warehouse.ts'),
+  ]);
   if (choice) resolveSelector(choice.name);
   if (inputs.length === 0) {
     const samples = join(workDir, 'samples');
@@ -68,8 +71,7 @@ export async function runRun(argv: string[]): Promise<void> {
   });
   bar.stop();
 
-  const warehouse = new DuckDbWarehouse({ outputRoot: summary.paths.output, databasePath: summary.paths.database });
-  try {
+  await withLocalWarehouse(workDir, async (warehouse) => {
     const batches = summary.batches.map((b) => `'${b.batchId}'`).join(', ') || "''";
     const byStatus = await warehouse.query(
       `SELECT status, count(*) AS files, coalesce(sum(key_frame_count), 0) AS key_frames FROM gifs WHERE batch_id IN (${batches}) GROUP BY status ORDER BY status`,
@@ -90,7 +92,5 @@ export async function runRun(argv: string[]): Promise<void> {
         `warehouse:   ${summary.paths.database}  (npm run query -- "SELECT * FROM gifs LIMIT 5")`,
       ].join('\n'),
     );
-  } finally {
-    await warehouse.close();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -34,9 +34,11 @@ export interface FfmpegProbe {
 }
 
 /** Runs `ffmpeg -version` on the resolved binary: what would decode video here, or null. */
-export function probeFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegProbe | null {
+export function probeFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<FfmpegProbe | null> {
   const path = ffmpegPath(env);
-  const result = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 });
-  if (result.error || result.status !== 0) return null;
-  return { path, version: result.stdout.split('\n')[0]!.trim() };
+  return new Promise((resolve) => {
+    execFile(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 }, (error, stdout) =>
+      resolve(error ? null : { path, version: stdout.split('\n')[0]!.trim() }),
+    );
+  });
 }

@@ -14,12 +14,10 @@ import { extractKeyFrames, type ExtractOptions, type ExtractionRecord } from '..
 import { isFramesiftError } from '../errors.ts';
 import { resolveLimits } from '../media/limits.ts';
 import { encodePng } from '../media/png.ts';
-import { ENGINE_VERSION } from '../version.ts';
 import { decodeRequest, type ExtractRequest, type MessagePublishedData } from './events.ts';
 import { frameName, recordName } from './layout.ts';
-import { RejectionCode } from './manifest.ts';
 import { isTransient, uriOf, type ObjectStore } from './ports.ts';
-import { fileRecordKey, type FileRecord, type RecordStatus } from './records.ts';
+import { RejectionCode, requestRecord, type FileRecord, type RecordStatus } from './records.ts';
 
 export interface ExtractDeps {
   store: ObjectStore;
@@ -52,7 +50,7 @@ export async function extractRequest(request: ExtractRequest, deps: ExtractDeps)
   const record = { bucket: outputBucket, name: recordName(request.gifId, generation) };
   if (await store.stat(record)) return { gifId: request.gifId, status: 'duplicate', keyFrames: 0, errorCode: null };
 
-  const base = baseRecord(request, generation, deps);
+  const base = requestRecord(request, generation, deps.now?.());
   const finish = async (status: RecordStatus, fields: Partial<FileRecord>): Promise<ExtractResult> => {
     const complete: FileRecord = { ...base, status, ...fields, processingMs: Date.now() - started };
     const written = await store.writeIfAbsent(record, JSON.stringify(complete), 'application/json');
@@ -96,38 +94,3 @@ export async function extractRequest(request: ExtractRequest, deps: ExtractDeps)
   }
 }
 
-function baseRecord(request: ExtractRequest, generation: string, deps: ExtractDeps): FileRecord {
-  return {
-    recordKey: fileRecordKey(request.gifId, generation),
-    gifId: request.gifId,
-    status: 'ok',
-    errorCode: null,
-    errorMessage: null,
-    sourceUri: uriOf(request.source),
-    sourceGeneration: generation,
-    description: request.description,
-    batchId: request.batchId,
-    manifestUri: request.manifest?.uri ?? null,
-    manifestLine: request.manifest?.line ?? null,
-    extraction: null,
-    keyFrameUris: [],
-    engineVersion: ENGINE_VERSION,
-    processedAt: (deps.now?.() ?? new Date()).toISOString(),
-    processingMs: null,
-  };
-}
-
-/**
- * A message the queue gave up on (after its maximum delivery attempts) still
- * ends as a row: a failed record, unless one was already written.
- */
-export async function recordUndeliverable(request: ExtractRequest, reason: string, deps: ExtractDeps): Promise<void> {
-  const generation = request.source.generation ?? (await deps.store.stat(request.source).catch(() => null))?.generation ?? '0';
-  const record: FileRecord = {
-    ...baseRecord(request, generation, deps),
-    status: 'failed',
-    errorCode: 'DELIVERY_FAILED',
-    errorMessage: `Expected extraction to succeed within the delivery attempts but the last one failed: ${reason}`,
-  };
-  await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(record), 'application/json');
-}

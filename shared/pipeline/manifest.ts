@@ -11,19 +11,11 @@ import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { hasMediaExtension, hash53, isSafeId } from './ids.ts';
 import type { ObjectRef } from './ports.ts';
+import { RejectionCode } from './records.ts';
 
 export type ManifestFormat = 'lines' | 'csv' | 'jsonl';
 
-export const RejectionCode = Object.freeze({
-  MALFORMED_LINE: 'MALFORMED_LINE',
-  MISSING_ID: 'MISSING_ID',
-  INVALID_ID: 'INVALID_ID',
-  DUPLICATE_ID: 'DUPLICATE_ID',
-  INVALID_URI: 'INVALID_URI',
-  BUCKET_NOT_ALLOWED: 'BUCKET_NOT_ALLOWED',
-  MISSING_FILE: 'MISSING_FILE',
-} as const);
-export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
+export { RejectionCode } from './records.ts';
 
 export interface ManifestEntry {
   kind: 'entry';

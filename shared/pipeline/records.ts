@@ -1,4 +1,25 @@
+/**
+ * Records and their vocabulary. Kept free of the engine (its record type is
+ * imported as a type only), so fan-out and compaction can build records
+ * without loading a decoder.
+ */
 import type { ExtractionRecord } from '../engine.ts';
+import { ENGINE_VERSION } from '../version.ts';
+import type { ExtractRequest } from './events.ts';
+import { recordName } from './layout.ts';
+import { uriOf, type ObjectStore } from './ports.ts';
+
+/** Why a manifest line or a requested file became a rejected row. */
+export const RejectionCode = Object.freeze({
+  MALFORMED_LINE: 'MALFORMED_LINE',
+  MISSING_ID: 'MISSING_ID',
+  INVALID_ID: 'INVALID_ID',
+  DUPLICATE_ID: 'DUPLICATE_ID',
+  INVALID_URI: 'INVALID_URI',
+  BUCKET_NOT_ALLOWED: 'BUCKET_NOT_ALLOWED',
+  MISSING_FILE: 'MISSING_FILE',
+} as const);
+export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
 
 export type RecordStatus = 'ok' | 'failed' | 'rejected';
 
@@ -32,4 +53,45 @@ export function fileRecordKey(gifId: string, generation: string): string {
 
 export function rejectedRecordKey(batchId: string, line: number): string {
   return `${batchId}#${line}`;
+}
+
+/** The record of one requested file before it is processed: who, where from, when. */
+export function requestRecord(request: ExtractRequest, generation: string, now: Date = new Date()): FileRecord {
+  return {
+    recordKey: fileRecordKey(request.gifId, generation),
+    gifId: request.gifId,
+    status: 'ok',
+    errorCode: null,
+    errorMessage: null,
+    sourceUri: uriOf(request.source),
+    sourceGeneration: generation,
+    description: request.description,
+    batchId: request.batchId,
+    manifestUri: request.manifest?.uri ?? null,
+    manifestLine: request.manifest?.line ?? null,
+    extraction: null,
+    keyFrameUris: [],
+    engineVersion: ENGINE_VERSION,
+    processedAt: now.toISOString(),
+    processingMs: null,
+  };
+}
+
+/**
+ * A message the queue gave up on (after its maximum delivery attempts) still
+ * ends as a row: a failed record, unless one was already written.
+ */
+export async function recordUndeliverable(
+  request: ExtractRequest,
+  reason: string,
+  deps: { store: ObjectStore; outputBucket: string; now?: () => Date },
+): Promise<void> {
+  const generation = request.source.generation ?? (await deps.store.stat(request.source).catch(() => null))?.generation ?? '0';
+  const record: FileRecord = {
+    ...requestRecord(request, generation, deps.now?.()),
+    status: 'failed',
+    errorCode: 'DELIVERY_FAILED',
+    errorMessage: `Expected extraction to succeed within the delivery attempts but the last one failed: ${reason}`,
+  };
+  await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(record), 'application/json');
 }

@@ -4,9 +4,9 @@ import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { afterAll, beforeAll } from 'vitest';
 import { bigQueryClient } from '../../functions/backends/bigquery-client.ts';
-import { BigQueryStandIn } from './bigquery-standin.ts';
+import { BigQueryStandIn } from '../../scripts/lib/bigquery-standin.ts';
 import { usePubSubEmulator } from './emulator.ts';
-import { GcsStandIn } from './gcs-standin.ts';
+import { GcsStandIn } from '../../scripts/lib/gcs-standin.ts';
 
 export const PROJECT = 'framesift-test';
 

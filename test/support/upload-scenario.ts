@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { corpusPath } from './corpus.ts';
 import { PUBSUB_PUBLISHED, STORAGE_FINALIZED } from './cloudevents.ts';
-import type { GcsStandIn } from './gcs-standin.ts';
+import type { GcsStandIn } from '../../scripts/lib/gcs-standin.ts';
 
 export const SCENARIO_GIFS = ['Zulko__moviepy__circle.gif', 'Zulko__moviepy__pigs_in_a_polka.gif', 'bumptech__glide__transparent_disposal_background.gif'];
 /** The manifest's one bad line: an id with a space, rejected with INVALID_ID. */

@@ -6,7 +6,7 @@
  */
 import type { v1 } from '@google-cloud/pubsub';
 import { decodeRequest, MalformedMessageError } from '../../pipeline/events.ts';
-import { recordUndeliverable } from '../../pipeline/extract.ts';
+import { recordUndeliverable } from '../../pipeline/records.ts';
 import type { ObjectStore } from '../../pipeline/ports.ts';
 
 /** Messages per pull; the API's maximum is 1,000. */

@@ -3,7 +3,7 @@
  * @google-cloud/storage 7 uses, so the official client runs unchanged against
  * it: objects get (metadata and media), insert (multipart and resumable),
  * list (with pages) and delete, with generation preconditions. Errors carry
- * the real status codes and bodies shaped like the real ones. Tests only.
+ * the real status codes and bodies shaped like the real ones. Tests and benchmarks only.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
