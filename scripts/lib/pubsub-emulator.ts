@@ -28,7 +28,7 @@ export function freePort(): Promise<number> {
 
 export async function startPubSubEmulator(): Promise<RunningEmulator> {
   if (!existsSync(EMULATOR_BIN)) {
-    throw new Error(`The Pub/Sub emulator is missing: expected ${EMULATOR_BIN}. The cloud-path tests need it; they do not skip.`);
+    throw new Error(`The Pub/Sub emulator is missing: expected ${EMULATOR_BIN}. Install it with 'apt-get install google-cloud-cli-pubsub-emulator' (Google's apt repository; it needs Java 17). The cloud-path tests need it; they do not skip.`);
   }
   const port = await freePort();
   const child: ChildProcess = spawn(EMULATOR_BIN, [`--host=127.0.0.1`, `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });

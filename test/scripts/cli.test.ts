@@ -42,3 +42,17 @@ describe('framesift extract', () => {
     });
   });
 });
+
+describe('a missing tool', () => {
+  const dir = tempDir();
+
+  it('gets one sentence saying how to install it, not a stack trace', async () => {
+    const env = { ...process.env, FFMPEG_PATH: join(dir, 'no-ffmpeg-here') };
+    const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/framesift.ts', 'run', '--workdir', join(dir, 'work')], { cwd: process.cwd(), env }).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    const { stderr } = failed as { stderr: string };
+    expect(stderr).toContain('framesift: DECODER_UNAVAILABLE: No ffmpeg was found');
+    expect(stderr).toContain('apt-get install ffmpeg');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
