@@ -3,6 +3,7 @@
  * (set by the Pulumi program), each value checked once.
  */
 import type { SelectorChoice } from '../shared/pipeline/events.ts';
+import { DEFAULT_WORKDIR } from '../local/layout.ts';
 import { resolveLimits, type Limits } from '../shared/media/limits.ts';
 
 export type Backend = 'gcp' | 'local';
@@ -70,6 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
     limits,
     deadLetterSubscription: env.FRAMESIFT_DEAD_LETTER_SUBSCRIPTION || undefined,
-    localRoot: env.FRAMESIFT_LOCAL_ROOT ?? '.framesift',
+    localRoot: env.FRAMESIFT_LOCAL_ROOT ?? DEFAULT_WORKDIR,
   };
 }

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from './cli/table.ts';
-import { auditRun, writeFaultInputs } from './local/audit.ts';
-import { runLocalPipeline } from './local/pipeline.ts';
+import { auditRun, writeFaultInputs } from './lib/fault-audit.ts';
+import { runLocalPipeline } from '../local/pipeline.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);

@@ -23,7 +23,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { bigQueryClient } from '../../functions/backends/bigquery-client.ts';
 import { functionSourceFiles } from '../../infra/source-archive.ts';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
-import { encodeRequest } from '../../shared/pipeline/events.ts';
+import { messagePublished, pushEnvelope } from '../../shared/pipeline/events.ts';
 import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
 import { BigQueryStandIn } from '../lib/bigquery-standin.ts';
 import { GcsStandIn } from '../lib/gcs-standin.ts';
@@ -152,10 +152,10 @@ function firstEvent(target: Target, run: number): { headers: Record<string, stri
     return { headers: headers('google.cloud.storage.object.v1.finalized'), body: { bucket: 'ingest', name: `bench/${run}.gif` } };
   }
   if (target === 'extract') {
-    const { data, attributes } = encodeRequest({ gifId: `g${run}`, batchId: 'b', source: { bucket: 'ingest', name: `bench/${run}.gif` }, description: null, manifest: null });
-    return { headers: headers('google.cloud.pubsub.topic.v1.messagePublished'), body: { message: { data: data.toString('base64'), attributes, messageId: String(run) } } };
+    const request = { gifId: `g${run}`, batchId: 'b', source: { bucket: 'ingest', name: `bench/${run}.gif` }, description: null, manifest: null };
+    return { headers: headers('google.cloud.pubsub.topic.v1.messagePublished'), body: messagePublished(request, String(run)) };
   }
-  return { headers: headers('google.cloud.pubsub.topic.v1.messagePublished'), body: { message: { data: '', messageId: String(run) } } };
+  return { headers: headers('google.cloud.pubsub.topic.v1.messagePublished'), body: pushEnvelope(Buffer.from('{}'), {}, String(run)) };
 }
 
 async function measure(variant: Variant, target: Target, run: number, env: Record<string, string>): Promise<ColdStart> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SELECTOR } from '../../shared/index.ts';
-import { runLocalPipeline } from '../local/pipeline.ts';
+import { runLocalPipeline } from '../../local/pipeline.ts';
 import { runJob } from './processes.ts';
 
 export async function benchPipeline(folder: string, files: string[]) {

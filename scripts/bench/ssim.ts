@@ -1,7 +1,7 @@
 /** ssim.js against framesift's typed-array SSIM on the same 256×256 pairs. */
 import { ssim as ssimJs } from 'ssim.js';
 import { ssimGray } from '../../shared/analysis/ssim.ts';
-import { seededRandom } from '../lib/random.ts';
+import { seededRandom } from '../../shared/random.ts';
 
 export function benchSsim(pairs = 40, size = 256) {
   const random = seededRandom(3);

@@ -1,6 +1,7 @@
 import type { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
+import { FAILURES_SQL } from '../../shared/pipeline/queries.ts';
 import { UsageError } from './flags.ts';
-import { DEFAULT_WORKDIR } from './run.ts';
+import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 import { formatTable } from './table.ts';
 
 export const QUERY_USAGE = `framesift query "SQL" [--workdir DIR]    (npm run query -- "…")
@@ -19,7 +20,7 @@ export async function runQuery(argv: string[]): Promise<void> {
 
 /** DuckDB loads only for the commands that query. */
 async function openWarehouse<T>(workDir: string, use: (warehouse: DuckDbWarehouse) => Promise<T>): Promise<T> {
-  const { withLocalWarehouse } = await import('../local/warehouse.ts');
+  const { withLocalWarehouse } = await import('../../local/warehouse.ts');
   return withLocalWarehouse(workDir, use);
 }
 
@@ -27,11 +28,6 @@ export const FAILURES_USAGE = `framesift failures [--workdir DIR]    (npm run fa
 
   Failures and rejections by error code, with counts and example ids, from the local tables.
   In BigQuery, the same query runs on the gifs view (see README).`;
-
-/** The query behind \`framesift failures\`; BigQuery runs it unchanged on the `gifs` view. */
-export const FAILURES_SQL = `SELECT status, error_code, count(*) AS files,
-  array_to_string(list(coalesce(gif_id, batch_id) ORDER BY gif_id)[1:3], ', ') AS examples
-FROM gifs WHERE status <> 'ok' GROUP BY status, error_code ORDER BY files DESC, error_code`;
 
 export async function failuresReport(workDir: string): Promise<Array<Record<string, unknown>>> {
   return openWarehouse(workDir, (warehouse) => warehouse.query(FAILURES_SQL));

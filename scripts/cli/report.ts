@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './flags.ts';
-import { DEFAULT_WORKDIR } from './run.ts';
+import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 
 export const REPORT_USAGE = `framesift report [--out report.html] [--serve] [--workdir DIR] [--limit N] [--screenshot FILE]    (npm run report -- …)
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 import { UsageError } from './flags.ts';
 import { formatTable } from './table.ts';
 
@@ -13,7 +14,6 @@ export const RUN_USAGE = `framesift run [files|folders|manifest …] [options]  
   --fault-rate R      chaos: every store, queue and warehouse call fails transiently with probability R
   --fault-seed S      the seed of those faults (default 1)`;
 
-export const DEFAULT_WORKDIR = '.framesift';
 
 export async function runRun(argv: string[]): Promise<void> {
   const inputs: string[] = [];
@@ -40,9 +40,9 @@ export async function runRun(argv: string[]): Promise<void> {
   const [{ default: cliProgress }, { resolveSelector }, { runLocalPipeline }, { generateSamples }, { withLocalWarehouse }] = await Promise.all([
     import('cli-progress'),
     import('../../shared/selectors/index.ts'),
-    import('../local/pipeline.ts'),
+    import('../../local/pipeline.ts'),
     import('../samples.ts'),
-    import('../local/warehouse.ts'),
+    import('../../local/warehouse.ts'),
   ]);
   if (choice) resolveSelector(choice.name);
   if (inputs.length === 0) {

@@ -3,7 +3,7 @@
  * deleted blocks, and changed length fields (the logical screen size, frame
  * sizes and sub-block lengths, where decoders trust the file most).
  */
-import { seededRandom } from '../lib/random.ts';
+import { seededRandom } from '../../shared/random.ts';
 
 export type Mutation = 'bit-flips' | 'truncate' | 'duplicate-block' | 'delete-block' | 'length-field';
 export const MUTATIONS: readonly Mutation[] = ['bit-flips', 'truncate', 'duplicate-block', 'delete-block', 'length-field'];

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { parseUri } from '../../shared/pipeline/ports.ts';
 import type { GcsStandIn } from './gcs-standin.ts';
 import { readBody, sendError, sendJson } from './gcs-standin.ts';
 
@@ -158,8 +159,8 @@ export class BigQueryStandIn {
       try {
         let rows = 0;
         for (const uri of load.sourceUris) {
-          const [, bucket, name] = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
-          const object = this.#gcs.object(bucket!, name!);
+          const { bucket, name } = parseUri(uri) ?? { bucket: '', name: '' };
+          const object = this.#gcs.object(bucket, name);
           if (!object) throw new Error(`Not found: URI ${uri}`);
           const file = join(this.#tmp, `${jobId}-${rows}.parquet`);
           writeFileSync(file, object.data);

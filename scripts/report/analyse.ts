@@ -8,9 +8,11 @@ import sharp from 'sharp';
 import { UMAP } from 'umap-js';
 import { descriptorDistance } from '../../shared/analysis/pixels.ts';
 import { distribution, pairwiseDistances, type Distribution } from '../../shared/analysis/stats.ts';
+import { DEFAULT_SIZE } from '../../shared/engine.ts';
+import { ANALYSIS_SIZE } from '../../shared/media/frame.ts';
 import { openMedia, resolveLimits } from '../../shared/media/index.ts';
 import { SELECTOR_NAMES, resolveSelector, type SelectorName } from '../../shared/selectors/index.ts';
-import { seededRandom } from '../lib/random.ts';
+import { seededRandom } from '../../shared/random.ts';
 
 /** Frames shown in a file's thumbnail strip; longer files are sampled evenly. */
 export const MAX_STRIP_FRAMES = 120;
@@ -33,13 +35,14 @@ export interface FrameAnalysis {
 }
 
 export async function analyseFile(path: string, seed: number): Promise<FrameAnalysis> {
-  const source = await openMedia(path, { size: 256, limits: resolveLimits() });
+  // Frames are decoded as extraction decodes them, so the report shows what the selectors saw.
+  const source = await openMedia(path, { size: DEFAULT_SIZE, limits: resolveLimits() });
   const selectors = SELECTOR_NAMES.map((name) => ({ name, selector: resolveSelector(name).create() }));
   const descriptors: Float32Array[] = [];
   const timesMs: number[] = [];
   const stats: Array<Record<string, number>> = [];
   const analysisImages: Uint8Array[] = [];
-  let analysisSize = 128;
+  let analysisSize = ANALYSIS_SIZE;
   for await (const frame of source.frames()) {
     for (const { selector } of selectors) selector.push(frame);
     descriptors.push(frame.descriptor);

@@ -1,11 +1,12 @@
 /** Builds the report from the local tables and outputs: `report.html` with its images in `report_files/`. */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
-import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
 import { SELECTOR_NAMES } from '../../shared/selectors/index.ts';
-import { FAILURES_SQL } from '../cli/query.ts';
-import { localPaths } from '../local/pipeline.ts';
+import { localStore } from '../../local/adapters.ts';
+import { localPaths } from '../../local/layout.ts';
+import { withLocalWarehouse } from '../../local/warehouse.ts';
+import { refOf } from '../../shared/pipeline/ports.ts';
+import { FAILURES_SQL } from '../../shared/pipeline/queries.ts';
 import { RANDOM_PICK, analyseFile } from './analyse.ts';
 import { renderReport, type FileView, type ReportView } from './html.ts';
 
@@ -48,12 +49,10 @@ export interface ReportOptions {
 
 export async function buildReport(options: ReportOptions): Promise<{ path: string; files: number; view: ReportView }> {
   const paths = localPaths(options.workDir);
-  const store = new FolderStore(paths.buckets);
-  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
+  const store = localStore(paths);
   const assets = join(dirname(options.out), `${basename(options.out, '.html')}_files`);
   mkdirSync(assets, { recursive: true });
-  try {
-    await warehouse.refresh();
+  return withLocalWarehouse(options.workDir, async (warehouse) => {
     const statusCounts = (await warehouse.query('SELECT status, count(*) AS files FROM gifs GROUP BY status ORDER BY status')) as ReportView['statusCounts'];
     const failures = await warehouse.query(FAILURES_SQL);
     const scores = (await warehouse.query("SELECT motion_score, is_static FROM gifs WHERE status = 'ok'")) as Array<{ motion_score: number; is_static: boolean }>;
@@ -114,13 +113,5 @@ export async function buildReport(options: ReportOptions): Promise<{ path: strin
     };
     writeFileSync(options.out, renderReport(view));
     return { path: options.out, files: files.length, view };
-  } finally {
-    await warehouse.close();
-  }
-}
-
-function refOf(uri: string): { bucket: string; name: string } {
-  const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match) throw new RangeError(`Expected a gs:// URI but found ${uri}`);
-  return { bucket: match[1]!, name: match[2]! };
+  });
 }

@@ -3,7 +3,7 @@
  * noise, fades, dissolves, one-frame flashes and fast motion. Each comes with
  * its ground truth, so selectors and cut detection can be scored exactly.
  */
-import { seededRandom } from '../lib/random.ts';
+import { seededRandom } from '../../shared/random.ts';
 import type { RgbaFrame } from './gif.ts';
 
 export const CLIP_WIDTH = 96;

@@ -66,7 +66,13 @@ export class MalformedMessageError extends Error {
   override readonly name = 'MalformedMessageError';
 }
 
+/** The envelope Pub/Sub pushes: the message's bytes in base64, its attributes and id. */
+export function pushEnvelope(data: Buffer, attributes: Record<string, string>, messageId: string, subscription?: string): MessagePublishedData {
+  return { message: { data: data.toString('base64'), attributes, messageId }, ...(subscription && { subscription }) };
+}
+
+/** A request as extract receives it by push. */
 export function messagePublished(request: ExtractRequest, messageId = '1'): MessagePublishedData {
   const { data, attributes } = encodeRequest(request);
-  return { message: { data: data.toString('base64'), attributes, messageId } };
+  return pushEnvelope(data, attributes, messageId);
 }

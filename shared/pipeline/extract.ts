@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractKeyFrames, type ExtractOptions, type ExtractionRecord } from '../engine.ts';
 import { isFramesiftError } from '../errors.ts';
-import { resolveLimits } from '../media/limits.ts';
+import { limitExceeded, resolveLimits } from '../media/limits.ts';
 import { encodePng } from '../media/png.ts';
 import { decodeRequest, type ExtractRequest, type MessagePublishedData } from './events.ts';
 import { frameName, recordName } from './layout.ts';
@@ -65,7 +65,8 @@ export async function extractRequest(request: ExtractRequest, deps: ExtractDeps)
     : { ...deps.engine };
   const { maxInputBytes } = resolveLimits(options.limits);
   if (source.size > maxInputBytes) {
-    return finish('failed', { errorCode: 'LIMIT_EXCEEDED', errorMessage: `Expected input bytes of at most ${maxInputBytes} but found ${source.size}` });
+    const refused = limitExceeded('input bytes', maxInputBytes, source.size);
+    return finish('failed', { errorCode: refused.code, errorMessage: refused.message });
   }
 
   const workDir = join(deps.tmpDir ?? tmpdir(), `framesift-${randomUUID()}`);

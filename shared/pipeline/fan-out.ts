@@ -6,14 +6,13 @@
  */
 import { posix } from 'node:path';
 import { sniffBytes } from '../media/sniff.ts';
-import { ENGINE_VERSION } from '../version.ts';
 import type { ExtractRequest, SelectorChoice, StorageObjectData } from './events.ts';
 import { encodeRequest } from './events.ts';
 import { hasMediaExtension, hash53, isSafeId } from './ids.ts';
 import { rejectedRecordName } from './layout.ts';
 import { RejectionCode, parseManifest, type ManifestRejection } from './manifest.ts';
 import { uriOf, type ObjectRef, type ObjectStore, type Publisher } from './ports.ts';
-import { rejectedRecordKey, type FileRecord } from './records.ts';
+import { rejectedLineRecord } from './records.ts';
 
 export interface FanOutDeps {
   store: ObjectStore;
@@ -114,23 +113,6 @@ function isMedia(head: Uint8Array): boolean {
 }
 
 async function writeRejection(deps: FanOutDeps, batchId: string, rejection: ManifestRejection, manifestUri: string | null): Promise<void> {
-  const record: FileRecord = {
-    recordKey: rejectedRecordKey(batchId, rejection.line),
-    gifId: rejection.rawId,
-    status: 'rejected',
-    errorCode: rejection.code,
-    errorMessage: rejection.reason,
-    sourceUri: null,
-    sourceGeneration: null,
-    description: null,
-    batchId,
-    manifestUri,
-    manifestLine: manifestUri ? rejection.line : null,
-    extraction: null,
-    keyFrameUris: [],
-    engineVersion: ENGINE_VERSION,
-    processedAt: (deps.now?.() ?? new Date()).toISOString(),
-    processingMs: null,
-  };
+  const record = rejectedLineRecord({ batchId, ...rejection }, manifestUri, deps.now?.());
   await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: rejectedRecordName(batchId, rejection.line) }, JSON.stringify(record), 'application/json');
 }

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { hasMediaExtension, hash53, isSafeId } from './ids.ts';
-import type { ObjectRef } from './ports.ts';
+import { parseUri, type ObjectRef } from './ports.ts';
 import { RejectionCode } from './records.ts';
 
 export type ManifestFormat = 'lines' | 'csv' | 'jsonl';
@@ -96,8 +96,8 @@ function resolveSource(id: string, uri: unknown, { manifest, allowedBuckets }: M
     return { bucket: manifest.bucket, name: folder + (hasMediaExtension(id) ? id : `${id}.gif`) };
   }
   if (typeof uri !== 'string') return { code: RejectionCode.INVALID_URI, reason: `Expected uri to be text but found ${typeof uri}` };
-  const absolute = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220})\/(.+)$/.exec(uri);
-  const [bucket, name] = absolute ? [absolute[1]!, absolute[2]!] : [manifest.bucket, folder + uri];
+  const absolute = parseUri(uri);
+  const { bucket, name } = absolute ?? { bucket: manifest.bucket, name: folder + uri };
   if (!absolute && /^[a-z]+:/i.test(uri)) return { code: RejectionCode.INVALID_URI, reason: `Expected a relative name or a gs:// URI but found ${uri}` };
   if (name.startsWith('/') || name.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
     return { code: RejectionCode.INVALID_URI, reason: `Expected an object name without "..", "." or empty segments but found ${uri}` };

@@ -64,3 +64,18 @@ export function isTransient(error: unknown): boolean {
 export function uriOf(ref: ObjectRef): string {
   return `gs://${ref.bucket}/${ref.name}`;
 }
+
+/** A bucket name as Cloud Storage allows it, then the object's name. */
+const GS_URI = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220})\/(.+)$/;
+
+/** The object a `gs://` URI names, or null when the text is not one: the inverse of `uriOf`. */
+export function parseUri(uri: string): ObjectRef | null {
+  const match = GS_URI.exec(uri);
+  return match ? { bucket: match[1]!, name: match[2]! } : null;
+}
+
+export function refOf(uri: string): ObjectRef {
+  const ref = parseUri(uri);
+  if (!ref) throw new RangeError(`Expected a gs://bucket/name URI but found ${uri}`);
+  return ref;
+}

@@ -21,6 +21,12 @@ export const RejectionCode = Object.freeze({
 } as const);
 export type RejectionCode = (typeof RejectionCode)[keyof typeof RejectionCode];
 
+/** Failures the pipeline records itself, beside the engine's `ErrorCode`s. */
+export const PipelineCode = Object.freeze({
+  /** The queue gave up after its maximum delivery attempts. */
+  DELIVERY_FAILED: 'DELIVERY_FAILED',
+} as const);
+
 export type RecordStatus = 'ok' | 'failed' | 'rejected';
 
 /**
@@ -55,20 +61,52 @@ export function rejectedRecordKey(batchId: string, line: number): string {
   return `${batchId}#${line}`;
 }
 
+/** A manifest line that names no file framesift will process: a rejected row. */
+export function rejectedLineRecord(
+  line: { batchId: string; line: number; rawId: string | null; code: RejectionCode; reason: string },
+  manifestUri: string | null,
+  now: Date = new Date(),
+): FileRecord {
+  return {
+    ...emptyRecord(line.batchId, now),
+    recordKey: rejectedRecordKey(line.batchId, line.line),
+    gifId: line.rawId,
+    status: 'rejected',
+    errorCode: line.code,
+    errorMessage: line.reason,
+    manifestUri,
+    manifestLine: manifestUri ? line.line : null,
+  };
+}
+
 /** The record of one requested file before it is processed: who, where from, when. */
 export function requestRecord(request: ExtractRequest, generation: string, now: Date = new Date()): FileRecord {
   return {
+    ...emptyRecord(request.batchId, now),
     recordKey: fileRecordKey(request.gifId, generation),
     gifId: request.gifId,
-    status: 'ok',
-    errorCode: null,
-    errorMessage: null,
     sourceUri: uriOf(request.source),
     sourceGeneration: generation,
     description: request.description,
-    batchId: request.batchId,
     manifestUri: request.manifest?.uri ?? null,
     manifestLine: request.manifest?.line ?? null,
+  };
+}
+
+/** Every field of a record, at its value before anything is known. */
+function emptyRecord(batchId: string, now: Date): FileRecord {
+  return {
+    recordKey: '',
+    gifId: null,
+    status: 'ok',
+    errorCode: null,
+    errorMessage: null,
+    sourceUri: null,
+    sourceGeneration: null,
+    description: null,
+    batchId,
+    manifestUri: null,
+    manifestLine: null,
     extraction: null,
     keyFrameUris: [],
     engineVersion: ENGINE_VERSION,
@@ -90,7 +128,7 @@ export async function recordUndeliverable(
   const record: FileRecord = {
     ...requestRecord(request, generation, deps.now?.()),
     status: 'failed',
-    errorCode: 'DELIVERY_FAILED',
+    errorCode: PipelineCode.DELIVERY_FAILED,
     errorMessage: `Expected extraction to succeed within the delivery attempts but the last one failed: ${reason}`,
   };
   await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(record), 'application/json');

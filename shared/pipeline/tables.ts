@@ -207,12 +207,6 @@ export function duckdbTypeOf(column: Column): string {
   return column.mode === 'REPEATED' ? `${DUCKDB_TYPES[column.type]}[]` : DUCKDB_TYPES[column.type];
 }
 
-/** DuckDB DDL for the table, as a typed empty table would be created. */
-export function duckdbDdlOf(table: TableDefinition): string {
-  const columns = table.columns.map((c) => `  ${c.name} ${duckdbTypeOf(c)}${c.mode === 'REQUIRED' ? ' NOT NULL' : ''}`);
-  return `CREATE TABLE ${table.name} (\n${columns.join(',\n')}\n)`;
-}
-
 /** The loaded rows of a table live in `<table>_all`; `<table>` is the view with one row per unique key. */
 export function allRowsTableOf(table: TableDefinition): string {
   return `${table.name}_all`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLocalPipeline } from '../../scripts/local/pipeline.ts';
+import { runLocalPipeline } from '../../local/pipeline.ts';
 import { launchChromium } from '../../scripts/report/browser.ts';
 import { buildReport } from '../../scripts/report/build.ts';
 import { renderReport, type ReportView } from '../../scripts/report/html.ts';

@@ -1,12 +1,10 @@
 /**
- * Dead-lettered extraction requests become failed records: compaction pulls
- * the dead-letter subscription at the start of each run, writes a
- * DELIVERY_FAILED record for each request (unless a record exists), and
- * acknowledges only what it recorded, so a crash leaves the rest for next time.
+ * Pub/Sub's dead letters: compaction pulls the dead-letter subscription at the
+ * start of each run, hands each message to the pipeline's `recordDeadLetter`,
+ * and acknowledges only what it recorded, so a crash leaves the rest for next time.
  */
 import type { v1 } from '@google-cloud/pubsub';
-import { decodeRequest, MalformedMessageError } from '../../pipeline/events.ts';
-import { recordUndeliverable } from '../../pipeline/records.ts';
+import { recordDeadLetter } from '../../pipeline/dead-letters.ts';
 import type { ObjectStore } from '../../pipeline/ports.ts';
 
 /** Messages per pull; the API's maximum is 1,000. */
@@ -37,14 +35,8 @@ export async function recordDeadLetters(
     for (const received of messages) {
       const data = received.message?.data;
       const deliveries = received.message?.attributes?.CloudPubSubDeadLetterSourceDeliveryCount ?? 'the maximum number of';
-      try {
-        const request = decodeRequest({ message: { data: data ? Buffer.from(data as Uint8Array).toString('base64') : undefined } });
-        await recordUndeliverable(request, `gave up after ${deliveries} delivery attempts`, deps);
-        recorded++;
-      } catch (error) {
-        // A malformed request has no file to record; acknowledging it is all that can be done.
-        if (!(error instanceof MalformedMessageError)) throw error;
-      }
+      const event = { message: { data: data ? Buffer.from(data as Uint8Array).toString('base64') : undefined } };
+      if (await recordDeadLetter(event, `gave up after ${deliveries} delivery attempts`, deps)) recorded++;
       ackIds.push(received.ackId!);
     }
     await subscriber.acknowledge({ subscription, ackIds });

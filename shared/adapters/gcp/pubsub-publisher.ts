@@ -8,6 +8,13 @@ import type { PubSub, Topic } from '@google-cloud/pubsub';
 import type { Publisher } from '../../pipeline/ports.ts';
 import { rethrow } from './errors.ts';
 
+/** Pub/Sub's largest batch; fewer, larger requests are what make fan-out fast. */
+const MAX_BATCH_MESSAGES = 1000;
+/** A batch waits this long to fill: long enough to fill at fan-out's rate, short enough to be unnoticed for one file. */
+const MAX_BATCH_WAIT_MS = 20;
+/** Publishes in flight before `publish` waits: about 2 MB of requests, which bounds memory on a million-line manifest. */
+const MAX_OUTSTANDING_PUBLISHES = 20_000;
+
 export interface PubSubPublisherOptions {
   /** Messages per batch: Pub/Sub's maximum is 1,000. */
   maxMessages?: number;
@@ -25,9 +32,9 @@ export class PubSubPublisher implements Publisher {
 
   constructor(pubsub: PubSub, topicName: string, options: PubSubPublisherOptions = {}) {
     this.#topic = pubsub.topic(topicName, {
-      batching: { maxMessages: options.maxMessages ?? 1000, maxMilliseconds: options.maxMilliseconds ?? 20 },
+      batching: { maxMessages: options.maxMessages ?? MAX_BATCH_MESSAGES, maxMilliseconds: options.maxMilliseconds ?? MAX_BATCH_WAIT_MS },
     });
-    this.#maxOutstanding = options.maxOutstanding ?? 20_000;
+    this.#maxOutstanding = options.maxOutstanding ?? MAX_OUTSTANDING_PUBLISHES;
   }
 
   async publish(data: Buffer, attributes: Record<string, string>): Promise<void> {

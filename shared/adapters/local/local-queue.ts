@@ -5,7 +5,7 @@
  * the dead-letter handler instead.
  */
 import { randomUUID } from 'node:crypto';
-import type { MessagePublishedData } from '../../pipeline/events.ts';
+import { pushEnvelope, type MessagePublishedData } from '../../pipeline/events.ts';
 import type { Publisher } from '../../pipeline/ports.ts';
 
 export interface DeliveryPolicy {
@@ -82,10 +82,7 @@ export class LocalQueue implements Publisher {
   async #deliver(message: Pending, handler: Handler, deadLetter: DeadLetterHandler): Promise<void> {
     message.attempts++;
     this.#deliveries++;
-    const event: MessagePublishedData = {
-      message: { data: message.data.toString('base64'), attributes: message.attributes, messageId: message.id },
-      subscription: 'local/extract-requests',
-    };
+    const event = pushEnvelope(message.data, message.attributes, message.id, 'local/extract-requests');
     try {
       await handler(event, message.attempts);
     } catch (error) {

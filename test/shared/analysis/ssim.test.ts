@@ -2,7 +2,7 @@ import { ssim as ssimJs } from 'ssim.js';
 import { describe, expect, it } from 'vitest';
 import { ssimGray } from '../../../shared/analysis/ssim.ts';
 import {  } from '../../../scripts/synthetic/clips.ts';
-import { seededRandom } from '../../../scripts/lib/random.ts';
+import { seededRandom } from '../../../shared/random.ts';
 
 function grayToImageData(gray: Uint8Array, width: number, height: number) {
   const data = new Uint8ClampedArray(width * height * 4);

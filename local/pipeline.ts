@@ -6,36 +6,21 @@
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
-import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
-import { LocalQueue, type DeliveryPolicy } from '../../shared/adapters/local/local-queue.ts';
-import { compact, type CompactResult } from '../../shared/pipeline/compact.ts';
-import { decodeRequest, type MessagePublishedData, type SelectorChoice } from '../../shared/pipeline/events.ts';
-import type { ExtractResult } from '../../shared/pipeline/extract.ts';
-import { recordUndeliverable } from '../../shared/pipeline/records.ts';
-import { fanOut, type FanOutResult } from '../../shared/pipeline/fan-out.ts';
-import { hasMediaExtension } from '../../shared/pipeline/ids.ts';
-import type { ObjectInfo, ObjectStore, Publisher, Warehouse } from '../../shared/pipeline/ports.ts';
-import { retryTransient } from '../../shared/pipeline/retry.ts';
-import { faultyPublisher, faultyStore, faultyWarehouse, type FaultPlan } from '../../shared/adapters/faults.ts';
-import { retryingPublisher, retryingStore, retryingWarehouse } from '../../shared/adapters/retrying.ts';
-import { seededRandom } from '../lib/random.ts';
+import { LocalQueue, type DeliveryPolicy } from '../shared/adapters/local/local-queue.ts';
+import { compact, type CompactResult } from '../shared/pipeline/compact.ts';
+import type { MessagePublishedData, SelectorChoice } from '../shared/pipeline/events.ts';
+import type { ExtractResult } from '../shared/pipeline/extract.ts';
+import { recordDeadLetter } from '../shared/pipeline/dead-letters.ts';
+import { fanOut, type FanOutResult } from '../shared/pipeline/fan-out.ts';
+import { hasMediaExtension } from '../shared/pipeline/ids.ts';
+import type { ObjectInfo, ObjectStore, Publisher, Warehouse } from '../shared/pipeline/ports.ts';
+import { retryTransient } from '../shared/pipeline/retry.ts';
+import { faultyPublisher, faultyStore, faultyWarehouse, type FaultPlan } from '../shared/adapters/faults.ts';
+import { retryingPublisher, retryingStore, retryingWarehouse } from '../shared/adapters/retrying.ts';
+import { seededRandom } from '../shared/random.ts';
+import { localStore, localWarehouse } from './adapters.ts';
+import { INGEST_BUCKET, OUTPUT_BUCKET, localPaths, type LocalPaths } from './layout.ts';
 import { WorkerPool } from './worker-pool.ts';
-
-export const INGEST_BUCKET = 'ingest';
-export const OUTPUT_BUCKET = 'output';
-
-export interface LocalPaths {
-  workDir: string;
-  buckets: string;
-  output: string;
-  database: string;
-}
-
-export function localPaths(workDir: string): LocalPaths {
-  const root = resolve(workDir);
-  return { workDir: root, buckets: join(root, 'buckets'), output: join(root, 'buckets', OUTPUT_BUCKET), database: join(root, 'warehouse.duckdb') };
-}
 
 export interface RunOptions {
   inputs: string[];
@@ -93,7 +78,7 @@ export function planUploads(inputs: string[]): Array<{ from: string; name: strin
 export async function runLocalPipeline(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
   const paths = localPaths(options.workDir);
-  const folders = new FolderStore(paths.buckets);
+  const folders = localStore(paths);
   const queue = new LocalQueue(options.delivery);
   const plan: FaultPlan | undefined = options.faults && { rate: options.faults.rate, random: seededRandom(options.faults.seed) };
   const store: ObjectStore = plan ? retryingStore(faultyStore(folders, plan)) : folders;
@@ -117,8 +102,7 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
   let deadLettered = 0;
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   const pool = new WorkerPool(Math.min(concurrency, Math.max(1, total)), {
-    FRAMESIFT_BUCKETS: paths.buckets,
-    FRAMESIFT_OUTPUT_BUCKET: OUTPUT_BUCKET,
+    FRAMESIFT_WORKDIR: paths.workDir,
     ...(options.faults && { FRAMESIFT_FAULT_RATE: String(options.faults.rate), FRAMESIFT_FAULT_SEED: String(options.faults.seed) }),
   });
   options.onProgress?.({ total, done: 0 });
@@ -134,7 +118,7 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
         deadLetter: async (event: MessagePublishedData, error: unknown) => {
           deadLettered++;
           const reason = error instanceof Error ? error.message : String(error);
-          await retryTransient(() => recordUndeliverable(decodeRequest(event), reason, { store, outputBucket: OUTPUT_BUCKET }));
+          await retryTransient(() => recordDeadLetter(event, reason, { store, outputBucket: OUTPUT_BUCKET }));
           options.onProgress?.({ total, done: results.length + deadLettered });
         },
       },
@@ -143,7 +127,7 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
     await pool.close();
   }
 
-  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: paths.database });
+  const warehouse = localWarehouse(paths);
   const loads: Warehouse = plan ? retryingWarehouse(faultyWarehouse(warehouse, plan)) : warehouse;
   try {
     const compaction = await retryTransient(() => compact({ store, warehouse: loads, outputBucket: OUTPUT_BUCKET }));

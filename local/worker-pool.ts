@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { MessagePublishedData } from '../../shared/pipeline/events.ts';
-import type { ExtractResult } from '../../shared/pipeline/extract.ts';
-import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
+import type { MessagePublishedData } from '../shared/pipeline/events.ts';
+import type { ExtractResult } from '../shared/pipeline/extract.ts';
+import { DECODER_PROCESS_ENV } from '../shared/runtime.ts';
 
 const WORKER = fileURLToPath(new URL('./extract-worker.ts', import.meta.url));
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { makeScene } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
-import { localPaths } from './pipeline.ts';
+import { localPaths } from '../../local/layout.ts';
 
 /** `count` small, different GIFs and a manifest naming them all; returns the manifest's path. */
 export function writeFaultInputs(dir: string, count: number): string {
