@@ -3,8 +3,8 @@
  * (set by the Pulumi program), each value checked once.
  */
 import type { SelectorChoice } from '../shared/pipeline/events.ts';
-import { DEFAULT_WORKDIR } from '../local/layout.ts';
 import { resolveLimits, type Limits } from '../shared/media/limits.ts';
+import { LIMITS_SETTING, SELECTOR_OPTIONS_SETTING, SELECTOR_SETTING, readSetting } from '../shared/settings.ts';
 
 export type Backend = 'gcp' | 'local';
 
@@ -16,12 +16,12 @@ export interface FunctionConfig {
   /** Where the dataset lives; BigQuery finds a regional dataset's jobs only when asked with it. */
   datasetLocation: string | undefined;
   allowedBuckets: ReadonlySet<string>;
-  /** Engine limits for extraction (FRAMESIFT_LIMITS, JSON), over the engine's defaults. */
-  limits: Partial<Limits>;
+  /** Engine limits for extraction (FRAMESIFT_LIMITS, JSON), resolved over the engine's defaults. */
+  limits: Limits;
   /** Full name of the dead-letter subscription that compaction turns into failed records, if any. */
   deadLetterSubscription: string | undefined;
-  /** The local backend's root folder (a folder per bucket, and the DuckDB file). */
-  localRoot: string;
+  /** The local backend's work folder (FRAMESIFT_LOCAL_ROOT); the local layout's default when unset. */
+  localRoot: string | undefined;
 }
 
 /**
@@ -30,16 +30,10 @@ export interface FunctionConfig {
  * Only fan-out reads it, so only fan-out loads the selectors to check it.
  */
 export async function loadSelector(env: NodeJS.ProcessEnv = process.env): Promise<SelectorChoice | undefined> {
-  if (!env.FRAMESIFT_SELECTOR) return undefined;
-  let options: Record<string, unknown> = {};
-  try {
-    options = env.FRAMESIFT_SELECTOR_OPTIONS ? (JSON.parse(env.FRAMESIFT_SELECTOR_OPTIONS) as Record<string, unknown>) : {};
-  } catch {
-    throw new ConfigError('FRAMESIFT_SELECTOR_OPTIONS must be a JSON object');
-  }
-  const { resolveSelector } = await import('../shared/selectors/index.ts');
-  resolveSelector(env.FRAMESIFT_SELECTOR, options);
-  return { name: env.FRAMESIFT_SELECTOR, options };
+  const name = readSetting(SELECTOR_SETTING, { env });
+  if (name === undefined) return undefined;
+  const { chooseSelector } = await import('../shared/selectors/choice.ts');
+  return chooseSelector(name, readSetting(SELECTOR_OPTIONS_SETTING, { env }));
 }
 
 export class ConfigError extends Error {
@@ -54,13 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     if (!value) throw new ConfigError(`${name} must be set: did the deployment pass the stack's outputs to this function?`);
     return value;
   };
-  let limits: Partial<Limits> = {};
-  try {
-    limits = env.FRAMESIFT_LIMITS ? (JSON.parse(env.FRAMESIFT_LIMITS) as Partial<Limits>) : {};
-  } catch {
-    throw new ConfigError('FRAMESIFT_LIMITS must be a JSON object such as {"maxFrames": 5000}');
-  }
-  resolveLimits(limits);
+  const limits = resolveLimits(readSetting(LIMITS_SETTING, { env }) as Partial<Limits>);
   const local = backend === 'local';
   return {
     backend,
@@ -71,6 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
     limits,
     deadLetterSubscription: env.FRAMESIFT_DEAD_LETTER_SUBSCRIPTION || undefined,
-    localRoot: env.FRAMESIFT_LOCAL_ROOT ?? DEFAULT_WORKDIR,
+    localRoot: env.FRAMESIFT_LOCAL_ROOT || undefined,
   };
 }

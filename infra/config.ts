@@ -1,5 +1,8 @@
 /** Stack configuration, read in one place with its defaults. Every key is documented in the README. */
 import * as pulumi from '@pulumi/pulumi';
+import { resolveLimits } from '../shared/media/limits.ts';
+import { chooseSelector } from '../shared/selectors/choice.ts';
+import { jsonObject } from '../shared/settings.ts';
 
 export interface FunctionSettings {
   /** Cloud Run memory, e.g. "2Gi". */
@@ -34,6 +37,11 @@ const FUNCTION_DEFAULTS: StackSettings['functions'] = {
   compact: { memory: '1Gi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 1 },
 };
 
+/**
+ * The stack's settings, with the selector, its options and the limits checked
+ * by the same resolvers the functions use, so a bad value fails at
+ * `pulumi preview` with the sentence the function would have logged.
+ */
 export function readSettings(): StackSettings {
   const gcp = new pulumi.Config('gcp');
   const config = new pulumi.Config('framesift');
@@ -45,13 +53,25 @@ export function readSettings(): StackSettings {
     project: gcp.require('project'),
     region: config.get('region') ?? gcp.get('region') ?? 'us-central1',
     prefix: config.get('prefix') ?? 'framesift',
-    selector: config.get('selector') ?? 'ssim',
-    selectorOptions: config.getObject<Record<string, unknown>>('selectorOptions') ?? {},
+    ...selectorOf(config),
     allowedBuckets: config.getObject<string[]>('allowedBuckets') ?? [],
-    limits: config.getObject<Record<string, number>>('limits') ?? {},
+    limits: limitsOf(config),
     compactSchedule: config.get('compactSchedule') ?? '*/10 * * * *',
     maxDeliveryAttempts: config.getNumber('maxDeliveryAttempts') ?? 5,
     forceDestroy: config.getBoolean('forceDestroy') ?? false,
     functions: { fanout: functionSettings('fanout'), extract: functionSettings('extract'), compact: functionSettings('compact') },
   };
+}
+
+function selectorOf(config: pulumi.Config): { selector: string; selectorOptions: Record<string, unknown> } {
+  const options = jsonObject(config.getObject<unknown>('selectorOptions') ?? {}, 'framesift:selectorOptions');
+  const choice = chooseSelector(config.get('selector') ?? 'ssim', options);
+  return { selector: choice.name, selectorOptions: choice.options };
+}
+
+function limitsOf(config: pulumi.Config): Record<string, number> {
+  const limits = jsonObject(config.getObject<unknown>('limits') ?? {}, 'framesift:limits');
+  // Only the keys given are passed on; the functions fill in the rest from the same defaults.
+  resolveLimits(limits);
+  return limits as Record<string, number>;
 }

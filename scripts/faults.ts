@@ -6,15 +6,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fraction, number, positiveInteger } from '../shared/settings.ts';
+import { parseCommandArgs } from './cli/flags.ts';
 import { formatTable } from './cli/table.ts';
 import { auditRun, writeFaultInputs } from './lib/fault-audit.ts';
 import { runLocalPipeline } from '../local/pipeline.ts';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
-const files = flag('files', 1000);
-const rate = flag('rate', 0.05);
-const seed = flag('seed', 7);
+const { values } = parseCommandArgs(process.argv.slice(2), {
+  files: { flag: 'files', default: 1000, parse: positiveInteger },
+  rate: { flag: 'rate', default: 0.05, parse: fraction },
+  seed: { flag: 'seed', default: 7, parse: number },
+});
+const { files, rate, seed } = values;
 
 const dir = mkdtempSync(join(tmpdir(), 'framesift-faults-'));
 try {

@@ -4,21 +4,21 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { number, positiveInteger } from '../shared/settings.ts';
+import { parseCommandArgs } from './cli/flags.ts';
 import { formatTable } from './cli/table.ts';
 import { fuzz } from './fuzz/run.ts';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(argv[at + 1]) : fallback;
-};
-const folder = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--')) ?? resolve(import.meta.dirname, '../../shared/corpus/gifs');
-// Small seeds mutate fastest and reach every structure; the cap keeps a run's time bounded.
+const { values, positional } = parseCommandArgs(process.argv.slice(2), {
+  count: { flag: 'count', default: 5000, parse: positiveInteger },
+  seed: { flag: 'seed', default: 1, parse: number },
+  concurrency: { flag: 'concurrency', default: 2, parse: positiveInteger },
+});
+const folder = positional[0] ?? resolve(import.meta.dirname, '../../shared/corpus/gifs');
 const seeds = readdirSync(folder).filter((f) => f.endsWith('.gif')).sort().map((f) => join(folder, f));
-const count = flag('count', 5000);
 
-const report = await fuzz({ seeds, count, seed: flag('seed', 1), concurrency: flag('concurrency', 2) });
-console.log(`# fuzz: ${report.variants} variants of ${seeds.length} GIFs in ${report.seconds.toFixed(1)} s (seed ${flag('seed', 1)})\n`);
+const report = await fuzz({ seeds, count: values.count, seed: values.seed, concurrency: values.concurrency });
+console.log(`# fuzz: ${report.variants} variants of ${seeds.length} GIFs in ${report.seconds.toFixed(1)} s (seed ${values.seed})\n`);
 console.log(formatTable(Object.entries(report.outcomes).sort((a, b) => b[1] - a[1]).map(([outcome, variants]) => ({ outcome, variants }))));
 console.log(`\nmutations: ${Object.entries(report.byMutation).map(([m, n]) => `${m} ${n}`).join(', ')}`);
 console.log(`crashes: ${report.crashes.length}, hangs: ${report.hangs.length}, untyped errors: ${Object.entries(report.outcomes).filter(([o]) => o.startsWith('UNTYPED')).reduce((n, [, v]) => n + v, 0)}`);

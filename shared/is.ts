@@ -13,6 +13,13 @@ export function invalidOption(name: string, expected: string, actual: unknown): 
   );
 }
 
+/** true or false, or their text from a flag or a variable; `"no"` or `1` is an error, as in sharp. */
+export function booleanOption(name: string, value: unknown): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw invalidOption(name, 'true or false', value);
+}
+
 export function positiveInteger(name: string, value: unknown): number {
   if (!isInteger(value) || value <= 0) throw invalidOption(name, 'positive integer', value);
   return value;
@@ -33,6 +40,12 @@ export type Span = { readonly frames: number } | { readonly seconds: number };
 
 export function parseSpan(name: string, value: unknown): Span {
   if (isInteger(value) && value >= 0) return { frames: value };
+  // A span already parsed, as a resolved choice carries it in a request.
+  if (value && typeof value === 'object') {
+    const { frames, seconds } = value as { frames?: unknown; seconds?: unknown };
+    if (Object.keys(value).length === 1 && isInteger(frames) && frames >= 0) return { frames };
+    if (Object.keys(value).length === 1 && isNumber(seconds) && seconds >= 0) return { seconds };
+  }
   if (typeof value === 'string') {
     const seconds = /^(\d+(?:\.\d+)?)s$/.exec(value.trim());
     if (seconds) return { seconds: Number(seconds[1]) };

@@ -1,13 +1,54 @@
 /**
- * Command-line flags into engine options, in one place: `--min-gap 0.5s`
- * becomes `selectorOptions.minGap = "0.5s"`, and the selector validates it.
+ * Command-line flags through the one settings reader (`shared/settings.ts`).
+ * Flags that no setting reads are the selector's options: `--min-gap 0.5s`
+ * becomes `selectorOptions.minGap = "0.5s"`, and the selector validates it,
+ * with the same message as when the option arrives from the environment or the
+ * stack's config.
  */
 import type { ExtractOptions } from '../../shared/engine.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../shared/media/limits.ts';
+import {
+  boolean,
+  camelCase,
+  flagValue,
+  kebabCase,
+  number,
+  positiveInteger,
+  readSettings,
+  SELECTOR_SETTING,
+  splitArgs,
+  text,
+  unreadFlags,
+  type Flags,
+  type Setting,
+} from '../../shared/settings.ts';
 
-/** Flags read by the engine itself; every other `--flag value` is a selector option. */
-const ENGINE_FLAGS = new Set(['selector', 'size', 'out', 'frame-stats', 'static-energy', 'help']);
-const LIMIT_FLAGS = new Map(Object.keys(DEFAULT_LIMITS).map((key) => [kebab(key), key as keyof Limits]));
+/**
+ * Every flag that takes no value: the engine's own, and the selector options
+ * whose default is a boolean (a test checks this list against the selectors).
+ */
+export const SWITCHES: ReadonlySet<string> = new Set(['frame-stats', 'pad', 'serve', 'help']);
+
+const optional = <T>(parse: (raw: unknown, name: string) => T) => parse as (raw: unknown, name: string) => T | undefined;
+
+/** The selector and its options, as `extract` and `run` take them. */
+const SELECTOR_SETTINGS = { selector: SELECTOR_SETTING };
+
+const EXTRACT_SETTINGS = {
+  ...SELECTOR_SETTINGS,
+  out: { flag: 'out', default: undefined, parse: optional(text) } satisfies Setting<string | undefined>,
+  size: { flag: 'size', default: undefined, parse: optional(positiveInteger) } satisfies Setting<number | undefined>,
+  frameStats: { flag: 'frame-stats', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
+  staticEnergy: { flag: 'static-energy', default: undefined, parse: optional(number) } satisfies Setting<number | undefined>,
+};
+
+const LIMIT_SETTINGS = Object.fromEntries(
+  Object.keys(DEFAULT_LIMITS).map((key) => [key, { flag: kebabCase(key), default: undefined, parse: optional(positiveInteger) } satisfies Setting<number | undefined>]),
+) as Record<keyof Limits, Setting<number | undefined>>;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
 
 export interface ExtractCommand {
   file: string;
@@ -15,57 +56,39 @@ export interface ExtractCommand {
   options: ExtractOptions;
 }
 
-export function parseExtractArgs(argv: string[]): ExtractCommand {
-  const flags = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const next = argv[i + 1];
-    const value = inline ?? (next !== undefined && !next.startsWith('--') ? (i++, next) : 'true');
-    flags.set(name, value);
-  }
+export function parseExtractArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ExtractCommand {
+  const { flags, positional } = splitArgs(argv, SWITCHES);
   if (positional.length !== 1) throw new UsageError(`Expected exactly one file but received ${positional.length}`);
-
-  const selectorOptions: Record<string, unknown> = {};
-  const limits: Partial<Limits> = {};
-  for (const [name, value] of flags) {
-    const limit = LIMIT_FLAGS.get(name);
-    if (limit) limits[limit] = Number(value);
-    else if (!ENGINE_FLAGS.has(name)) selectorOptions[camel(name)] = coerce(value);
-  }
+  const settings = readSettings(EXTRACT_SETTINGS, { flags, env });
+  const limits = Object.fromEntries(Object.entries(readSettings(LIMIT_SETTINGS, { flags })).filter(([, v]) => v !== undefined)) as Partial<Limits>;
   return {
     file: positional[0]!,
-    out: flags.get('out'),
+    out: settings.out,
     options: {
-      selector: flags.get('selector'),
-      selectorOptions,
+      selector: settings.selector,
+      selectorOptions: selectorOptionsOf(unreadFlags(flags, { ...EXTRACT_SETTINGS, ...LIMIT_SETTINGS })),
       limits,
-      ...(flags.has('size') && { size: Number(flags.get('size')) }),
-      ...(flags.has('static-energy') && { staticEnergy: Number(flags.get('static-energy')) }),
-      frameStats: flags.get('frame-stats') === 'true',
+      ...(settings.size !== undefined && { size: settings.size }),
+      ...(settings.staticEnergy !== undefined && { staticEnergy: settings.staticEnergy }),
+      frameStats: settings.frameStats,
     },
   };
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+/** What a command's settings read, what is left for the selector, and the positional arguments. */
+export function parseCommandArgs<S extends Record<string, Setting<unknown>>>(
+  argv: string[],
+  settings: S,
+  { env = process.env, selectorOptions = false }: { env?: NodeJS.ProcessEnv; selectorOptions?: boolean } = {},
+) {
+  const { flags, positional } = splitArgs(argv, SWITCHES);
+  const rest = unreadFlags(flags, settings);
+  if (!selectorOptions && rest.size > 0) throw new UsageError(`Unknown option --${[...rest.keys()][0]}`);
+  return { values: readSettings(settings, { flags, env }), positional, selectorOptions: selectorOptionsOf(rest) };
 }
 
-function coerce(value: string): unknown {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-}
+export { SELECTOR_SETTINGS };
 
-function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+function selectorOptionsOf(flags: Flags): Record<string, unknown> {
+  return Object.fromEntries([...flags].filter(([name]) => name !== 'help').map(([name, raw]) => [camelCase(name), flagValue(raw)]));
 }

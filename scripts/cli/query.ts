@@ -1,6 +1,7 @@
 import type { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { FAILURES_SQL } from '../../shared/pipeline/queries.ts';
-import { UsageError } from './flags.ts';
+import { text, type Setting } from '../../shared/settings.ts';
+import { UsageError, parseCommandArgs } from './flags.ts';
 import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 import { formatTable } from './table.ts';
 
@@ -9,12 +10,15 @@ export const QUERY_USAGE = `framesift query "SQL" [--workdir DIR]    (npm run qu
   Runs SQL on the local tables, named as in BigQuery: gifs, key_frames
   (one row per key; gifs_all and key_frames_all hold every loaded row).`;
 
+const WORKDIR_SETTINGS = {
+  workDir: { flag: 'workdir', env: 'FRAMESIFT_WORKDIR', default: DEFAULT_WORKDIR, parse: text } satisfies Setting<string>,
+};
+
 export async function runQuery(argv: string[]): Promise<void> {
-  const workdirAt = argv.indexOf('--workdir');
-  const workDir = workdirAt >= 0 ? argv[workdirAt + 1]! : DEFAULT_WORKDIR;
-  const sql = (workdirAt >= 0 ? argv.filter((_, i) => i !== workdirAt && i !== workdirAt + 1) : argv).join(' ');
+  const { values, positional } = parseCommandArgs(argv, WORKDIR_SETTINGS);
+  const sql = positional.join(' ');
   if (!sql.trim()) throw new UsageError('Expected SQL to run');
-  const rows = await openWarehouse(workDir, (warehouse) => warehouse.query(sql));
+  const rows = await openWarehouse(values.workDir, (warehouse) => warehouse.query(sql));
   console.log(formatTable(rows));
 }
 
@@ -34,7 +38,7 @@ export async function failuresReport(workDir: string): Promise<Array<Record<stri
 }
 
 export async function runFailures(argv: string[]): Promise<void> {
-  const at = argv.indexOf('--workdir');
-  const rows = await failuresReport(at >= 0 ? argv[at + 1]! : DEFAULT_WORKDIR);
+  const { values } = parseCommandArgs(argv, WORKDIR_SETTINGS);
+  const rows = await failuresReport(values.workDir);
   console.log(rows.length ? formatTable(rows) : 'No failures or rejections.');
 }

@@ -2,7 +2,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './flags.ts';
+import { boolean, positiveInteger, text, type Setting } from '../../shared/settings.ts';
+import { parseCommandArgs } from './flags.ts';
 import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 
 export const REPORT_USAGE = `framesift report [--out report.html] [--serve] [--workdir DIR] [--limit N] [--screenshot FILE]    (npm run report -- …)
@@ -15,20 +16,25 @@ export const REPORT_USAGE = `framesift report [--out report.html] [--serve] [--w
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.png': 'image/png', '.jpg': 'image/jpeg' };
 
+const REPORT_SETTINGS = {
+  out: { flag: 'out', default: 'report.html', parse: text } satisfies Setting<string>,
+  workDir: { flag: 'workdir', env: 'FRAMESIFT_WORKDIR', default: DEFAULT_WORKDIR, parse: text } satisfies Setting<string>,
+  limit: { flag: 'limit', default: undefined, parse: positiveInteger as (raw: unknown, name: string) => number | undefined } satisfies Setting<number | undefined>,
+  screenshot: { flag: 'screenshot', default: undefined, parse: text as (raw: unknown, name: string) => string | undefined } satisfies Setting<string | undefined>,
+  serve: { flag: 'serve', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
+};
+
 export async function runReport(argv: string[]): Promise<void> {
-  const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  const out = resolve(value('--out') ?? 'report.html');
-  const limit = value('--limit') === undefined ? undefined : Number(value('--limit'));
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit takes a positive integer');
+  const { values } = parseCommandArgs(argv, REPORT_SETTINGS);
+  const out = resolve(values.out);
   const [{ buildReport }, { screenshot }] = await Promise.all([import('../report/build.ts'), import('../report/browser.ts')]);
-  const { files } = await buildReport({ workDir: value('--workdir') ?? DEFAULT_WORKDIR, out, limit });
+  const { files } = await buildReport({ workDir: values.workDir, out, limit: values.limit });
   console.log(`wrote ${out} (${files} files analysed); open it in a browser, no server needed`);
-  const shot = value('--screenshot');
-  if (shot) {
-    await screenshot(pathToFileURL(out).href, resolve(shot));
-    console.log(`screenshot: ${resolve(shot)}`);
+  if (values.screenshot) {
+    await screenshot(pathToFileURL(out).href, resolve(values.screenshot));
+    console.log(`screenshot: ${resolve(values.screenshot)}`);
   }
-  if (argv.includes('--serve')) await serve(dirname(out), out);
+  if (values.serve) await serve(dirname(out), out);
 }
 
 function serve(root: string, page: string): Promise<void> {

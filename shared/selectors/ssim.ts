@@ -1,5 +1,5 @@
 import { ssimGray } from '../analysis/ssim.ts';
-import { numberInRange, parseSpan, spanReached, type Span } from '../is.ts';
+import { booleanOption, numberInRange, parseSpan, spanReached, type Span } from '../is.ts';
 import type { Frame } from '../media/frame.ts';
 import {
   DEFAULT_MAX_KEY_FRAMES,
@@ -36,7 +36,7 @@ export const ssimSelector: SelectorDefinition<SsimOptions> = {
       threshold: numberInRange('ssim.threshold', options.threshold, -1, 1),
       minGap: 'minGap' in raw ? parseSpan('ssim.minGap', raw.minGap) : this.defaults.minGap,
       maxKeyFrames: parseMaxKeyFrames('ssim', options.maxKeyFrames),
-      pad: Boolean(options.pad),
+      pad: booleanOption('ssim.pad', options.pad),
     };
   },
   create({ threshold, minGap, maxKeyFrames, pad }) {

@@ -20,8 +20,9 @@ describe('the functions’ configuration', () => {
   });
 
   it('checks the selector and its options once, for fan-out', async () => {
-    await expect(loadSelector({ FRAMESIFT_SELECTOR: 'scene', FRAMESIFT_SELECTOR_OPTIONS: '{"threshold":0.1}' })).resolves.toEqual({ name: 'scene', options: { threshold: 0.1 } });
-    await expect(loadSelector({ FRAMESIFT_SELECTOR: 'scene', FRAMESIFT_SELECTOR_OPTIONS: 'not json' })).rejects.toThrow(ConfigError);
+    // What travels in each request is the resolved choice, defaults filled in.
+    await expect(loadSelector({ FRAMESIFT_SELECTOR: 'scene', FRAMESIFT_SELECTOR_OPTIONS: '{"threshold":0.1}' })).resolves.toMatchObject({ name: 'scene', options: { threshold: 0.1, maxKeyFrames: 10 } });
+    await expect(loadSelector({ FRAMESIFT_SELECTOR: 'scene', FRAMESIFT_SELECTOR_OPTIONS: 'not json' })).rejects.toThrow('Expected a JSON object for FRAMESIFT_SELECTOR_OPTIONS but received not json of type string');
     await expect(loadSelector({ FRAMESIFT_SELECTOR: 'scene', FRAMESIFT_SELECTOR_OPTIONS: '{"threshold":7}' })).rejects.toThrow(/scene\.threshold/);
     await expect(loadSelector({})).resolves.toBeUndefined();
   });
