@@ -5,6 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { LocalQueue, type DeliveryPolicy } from '../shared/adapters/local/local-queue.ts';
 import { compact, type CompactResult } from '../shared/pipeline/compact.ts';
@@ -20,7 +21,7 @@ import { retryingPublisher, retryingStore, retryingWarehouse } from '../shared/a
 import { seededRandom } from '../shared/random.ts';
 import { localStore, localWarehouse } from './adapters.ts';
 import { INGEST_BUCKET, OUTPUT_BUCKET, localPaths, type LocalPaths } from './layout.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { ProcessPool } from './process-pool.ts';
 
 export interface RunOptions {
   inputs: string[];
@@ -48,6 +49,8 @@ export interface RunSummary {
 }
 
 const MANIFEST_EXTENSIONS = ['.txt', '.csv', '.jsonl', '.json'];
+/** One extraction per worker process: sharp decodes on one thread, so a second core needs a second process. */
+const EXTRACT_WORKER = fileURLToPath(new URL('./extract-worker.ts', import.meta.url));
 
 /** What to upload, and which uploads trigger fan-out (a folder with a manifest triggers only the manifest). */
 export function planUploads(inputs: string[]): Array<{ from: string; name: string; trigger: boolean }> {
@@ -101,9 +104,13 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
   const results: ExtractResult[] = [];
   let deadLettered = 0;
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const pool = new WorkerPool(Math.min(concurrency, Math.max(1, total)), {
-    FRAMESIFT_WORKDIR: paths.workDir,
-    ...(options.faults && { FRAMESIFT_FAULT_RATE: String(options.faults.rate), FRAMESIFT_FAULT_SEED: String(options.faults.seed) }),
+  const pool = new ProcessPool<MessagePublishedData, ExtractResult>({
+    module: EXTRACT_WORKER,
+    size: Math.min(concurrency, Math.max(1, total)),
+    env: {
+      FRAMESIFT_WORKDIR: paths.workDir,
+      ...(options.faults && { FRAMESIFT_FAULT_RATE: String(options.faults.rate), FRAMESIFT_FAULT_SEED: String(options.faults.seed) }),
+    },
   });
   options.onProgress?.({ total, done: 0 });
   try {

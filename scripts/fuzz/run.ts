@@ -3,15 +3,19 @@
  * processes. A worker that dies is a crash; one that outlives the per-file
  * bound is a hang and is killed. Every variant ends with one outcome.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
+import { ProcessPool, WorkerLost } from '../../local/process-pool.ts';
 import { mutate, type Mutation } from './mutate.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+export interface FuzzTask {
+  path: string;
+  timeoutMs: number;
+}
 
 export interface FuzzOptions {
   seeds: string[];
@@ -37,10 +41,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const inputs = options.seeds.map((path) => ({ path, bytes: readFileSync(path) }));
   const report: FuzzReport = { variants: 0, outcomes: {}, byMutation: {} as Record<Mutation, number>, crashes: [], hangs: [], seconds: 0 };
-  const spawnWorker = () => fork(WORKER, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...DECODER_PROCESS_ENV }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // Twice the engine's own bound before a variant counts as a hang.
+  const pool = new ProcessPool<FuzzTask, string>({ module: WORKER, size: options.concurrency ?? 2, taskTimeoutMs: timeoutMs * 2, captureStderr: true });
 
   let next = 0;
-  const runOne = async (slot: { child: ChildProcess }): Promise<void> => {
+  const runOne = async (): Promise<void> => {
     while (next < options.count) {
       const variant = next++;
       const source = inputs[variant % inputs.length]!;
@@ -48,44 +53,21 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       const path = join(dir, `variant-${variant}.gif`);
       writeFileSync(path, bytes);
       report.byMutation[mutation] = (report.byMutation[mutation] ?? 0) + 1;
-      const outcome = await new Promise<string>((resolve) => {
-        let stderr = '';
-        const onErr = (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500));
-        const done = (value: string) => {
-          clearTimeout(timer);
-          slot.child.off('message', onMessage);
-          slot.child.off('exit', onExit);
-          slot.child.stderr?.off('data', onErr);
-          resolve(value);
-        };
-        const onMessage = (reply: { id: number; outcome: string }) => reply.id === variant && done(reply.outcome);
-        const onExit = (code: number | null, signal: string | null) => {
-          report.crashes.push({ variant, seedFile: source.path, mutation, detail: `exit ${signal ?? code}: ${stderr}` });
-          slot.child = spawnWorker();
-          done('CRASH');
-        };
-        const timer = setTimeout(() => {
-          slot.child.off('exit', onExit);
-          slot.child.kill('SIGKILL');
-          report.hangs.push({ variant, seedFile: source.path, mutation });
-          slot.child = spawnWorker();
-          done('HANG');
-        }, timeoutMs * 2);
-        slot.child.on('message', onMessage);
-        slot.child.once('exit', onExit);
-        slot.child.stderr?.on('data', onErr);
-        slot.child.send({ id: variant, path, timeoutMs });
+      const outcome = await pool.run({ path, timeoutMs }).catch((error: unknown) => {
+        if (!(error instanceof WorkerLost)) throw error;
+        if (error.reason === 'timed out') report.hangs.push({ variant, seedFile: source.path, mutation });
+        else report.crashes.push({ variant, seedFile: source.path, mutation, detail: error.message });
+        return error.reason === 'timed out' ? 'HANG' : 'CRASH';
       });
       report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
       report.variants++;
       rmSync(path, { force: true });
     }
   };
-  const slots = Array.from({ length: options.concurrency ?? 2 }, () => ({ child: spawnWorker() }));
   try {
-    await Promise.all(slots.map(runOne));
+    await Promise.all(Array.from({ length: pool.size }, runOne));
   } finally {
-    for (const slot of slots) slot.child.kill();
+    await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
   report.seconds = (Date.now() - started) / 1000;

@@ -1,13 +1,13 @@
 /** Runs the engine on the files it is sent, one at a time, and answers with each outcome. */
+import { serveTasks } from '../../local/process-pool.ts';
 import { extractKeyFrames, isFramesiftError } from '../../shared/index.ts';
+import type { FuzzTask } from './run.ts';
 
-process.on('message', async ({ id, path, timeoutMs }: { id: number; path: string; timeoutMs: number }) => {
-  let outcome: string;
+serveTasks<FuzzTask, string>(async ({ path, timeoutMs }) => {
   try {
     await extractKeyFrames(path, { limits: { timeoutMs } });
-    outcome = 'ok';
+    return 'ok';
   } catch (error) {
-    outcome = isFramesiftError(error) ? error.code : `UNTYPED:${error instanceof Error ? error.name : typeof error}`;
+    return isFramesiftError(error) ? error.code : `UNTYPED:${error instanceof Error ? error.name : typeof error}`;
   }
-  process.send!({ id, outcome });
 });
