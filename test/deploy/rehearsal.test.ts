@@ -38,9 +38,17 @@ function emptyFolder(): string {
 
 let resources: Registered[];
 let files: BuiltFile[];
-const named = (name: string) => resources.find((r) => r.name === name)!.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Declared {
+  name: string;
+  serviceConfig: { environmentVariables: Record<string, string> };
+  pushConfig: { pushEndpoint: string };
+  ackDeadlineSeconds: number;
+  deadLetterPolicy: { maxDeliveryAttempts: number };
+}
+/** A resource's inputs as the program declared them; each use reads the fields its resource has. */
+const named = (name: string) => resources.find((r) => r.name === name)!.inputs as unknown as Declared;
 /** What the program gives the function to run with. */
-const programEnvironment = (target: string) => named(target).serviceConfig.environmentVariables as Record<string, string>;
+const programEnvironment = (target: string) => named(target).serviceConfig.environmentVariables;
 /** What Google's platform provides that the program does not: the peers' addresses stand in for Google's endpoints and metadata server. */
 const platform = () => ({
   STORAGE_EMULATOR_HOST: peers.gcs.url,
