@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
-import { GifCanvas, indexPixels } from './gif/canvas.ts';
+import { GifCanvas, indexPixels, NOTHING, union, type CanvasRect } from './gif/canvas.ts';
 import { scanGif } from './gif/scan.ts';
 import { fitInside } from './letterbox.ts';
 import { Normaliser } from './resample.ts';
@@ -70,6 +70,8 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
       decoded = count;
       let drawn = -1;
       let small: Uint8Array | undefined;
+      let large: Uint8Array | undefined;
+      let sinceLarge: CanvasRect = NOTHING;
       for (let index = 0; index < count; index++) {
         if (Date.now() > options.deadline) throw timedOut(limits);
         const { changed, problem, empty } = canvas.draw(descriptors[index]!);
@@ -83,6 +85,7 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
         if (problem) warnings.add(`Frame ${index}: ${problem}`);
         // Most animations redraw a small part of the canvas: only that part of the analysis image is recomputed.
         small = small ? analysis.update(canvas.rgba, small, changed) : analysis.normalise(canvas.rgba, 0);
+        sinceLarge = union(sinceLarge, changed);
         yield new Frame(
           index,
           { timeMs: effectiveStarts[index]!, rawTimeMs: rawStarts[index]! },
@@ -90,7 +93,10 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
           { rgb: small, size: analysisSize },
           () => {
             if (drawn !== index) throw new Error(`Frame ${index} was rendered after frame ${drawn} was drawn over it`);
-            return full.normalise(canvas.rgba, 0);
+            // From the last rendered frame, only what changed since: kept frames are often neighbours.
+            large = large ? full.update(canvas.rgba, large, sinceLarge) : full.normalise(canvas.rgba, 0);
+            sinceLarge = NOTHING;
+            return large;
           },
         );
       }

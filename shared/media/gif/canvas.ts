@@ -17,7 +17,7 @@ export interface CanvasRect {
   height: number;
 }
 
-const EMPTY: CanvasRect = Object.freeze({ left: 0, top: 0, width: 0, height: 0 });
+export const NOTHING: CanvasRect = Object.freeze({ left: 0, top: 0, width: 0, height: 0 });
 
 export class GifCanvas {
   readonly width: number;
@@ -110,7 +110,7 @@ export class GifCanvas {
   /** Returns the rectangle it restored. */
   #dispose(): CanvasRect {
     const previous = this.#previous;
-    if (!previous) return EMPTY;
+    if (!previous) return NOTHING;
     const { frame, rect } = previous;
     if (frame.disposal === Disposal.RESTORE_PREVIOUS && this.#saved) {
       this.#copyRect(this.#saved, this.#pixels, rect);
@@ -118,7 +118,7 @@ export class GifCanvas {
       // "Restore to background" clears to transparent (black here) only when the frame had transparency.
       this.#fill(rect, frame.transparentIndex >= 0 ? 0 : this.#background);
     } else {
-      return EMPTY;
+      return NOTHING;
     }
     return rect;
   }
@@ -144,11 +144,11 @@ export class GifCanvas {
 }
 
 export function clip(frame: GifFrameInfo, width: number, height: number): CanvasRect {
-  if (frame.left >= width || frame.top >= height) return EMPTY;
+  if (frame.left >= width || frame.top >= height) return NOTHING;
   return { left: frame.left, top: frame.top, width: Math.min(frame.width, width - frame.left), height: Math.min(frame.height, height - frame.top) };
 }
 
-function union(a: CanvasRect, b: CanvasRect): CanvasRect {
+export function union(a: CanvasRect, b: CanvasRect): CanvasRect {
   if (a.width === 0 || a.height === 0) return b;
   if (b.width === 0 || b.height === 0) return a;
   const left = Math.min(a.left, b.left);
