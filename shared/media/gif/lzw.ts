@@ -1,8 +1,9 @@
 /**
  * GIF's variable-width LZW, decoded straight from the file's sub-blocks into
- * an index buffer. The code table is four flat typed arrays reused for every
- * frame; a code's string is written back to front by following prefixes, so
- * nothing is allocated per code. LZW is most of a GIF's decoding time.
+ * an index buffer. Every string in the table has already been written once to
+ * the output, so a code is stored as where that copy starts and how long it
+ * is, and emitting it is a forward copy within the buffer: no prefix chains
+ * to follow and nothing allocated per code. LZW is most of a GIF's decoding time.
  */
 
 /** GIF codes are at most 12 bits wide. */
@@ -16,30 +17,24 @@ export interface LzwOutcome {
 }
 
 export class LzwDecoder {
-  readonly #prefix = new Uint16Array(MAX_CODES);
-  readonly #suffix = new Uint8Array(MAX_CODES);
-  readonly #first = new Uint8Array(MAX_CODES);
+  /** Output position of a code's string (codes below the clear code are their own index). */
+  readonly #start = new Int32Array(MAX_CODES);
   readonly #length = new Uint16Array(MAX_CODES);
 
   /** Decode the image data whose minimum code size byte is at `at` into `out[0 .. limit)`. */
   decode(bytes: Uint8Array, at: number, out: Uint8Array, limit: number): LzwOutcome {
-    const prefix = this.#prefix;
-    const suffix = this.#suffix;
-    const first = this.#first;
+    const start = this.#start;
     const length = this.#length;
     const minSize = bytes[at]!;
     if (minSize < 1 || minSize > 11) return { pixels: 0, problem: `LZW minimum code size ${minSize} is outside 1–11` };
     const clear = 1 << minSize;
     const end = clear + 1;
-    for (let i = 0; i < clear; i++) {
-      suffix[i] = i;
-      first[i] = i;
-      length[i] = 1;
-    }
+    for (let i = 0; i < clear; i++) length[i] = 1;
     let size = minSize + 1;
     let mask = (1 << size) - 1;
     let next = clear + 2;
     let previous = -1;
+    let previousAt = 0;
     let pos = at + 1;
     let blockEnd = pos;
     let acc = 0;
@@ -82,10 +77,8 @@ export class LzwDecoder {
         problem = `LZW code ${code} beyond the next free code ${next}`;
         break;
       } else if (next < MAX_CODES) {
-        // The new entry is the previous string plus the first index of this one (of itself, for code === next).
-        prefix[next] = previous;
-        first[next] = first[previous]!;
-        suffix[next] = code === next ? first[previous]! : first[code]!;
+        // The new entry is the previous string plus the first index of this one, which follows it in the output.
+        start[next] = previousAt;
         length[next] = length[previous]! + 1;
         next++;
         if (next > mask && size < 12) {
@@ -94,18 +87,14 @@ export class LzwDecoder {
         }
       }
 
-      let n = length[code]!;
-      let c = code;
-      let p = written + n - 1;
-      if (p >= limit) {
-        // The string runs past the frame: drop the indices that would land outside it.
-        for (; p >= limit; p--) c = prefix[c]!;
-        n = limit - written;
+      const n = Math.min(length[code]!, limit - written);
+      if (code < clear) {
+        out[written] = code;
+      } else {
+        // Forward, byte by byte: for a code defined by this very step the copy reads the byte it has just written.
+        for (let i = 0, from = start[code]!; i < n; i++) out[written + i] = out[from + i]!;
       }
-      for (; p >= written; p--) {
-        out[p] = suffix[c]!;
-        c = prefix[c]!;
-      }
+      previousAt = written;
       written += n;
       previous = code;
     }
