@@ -55,6 +55,9 @@ function axisTaps(from: number, to: number): AxisTaps {
   return { first, count, weights, stride };
 }
 
+/** Taps per output pixel below which 8-bit channels summed in 16-bit lanes cannot carry (255 × 128 < 65536 − 255). */
+const PACKED_TAPS = 128;
+
 export interface NormaliserOptions {
   /** Bytes per source pixel: 3 for RGB, 4 for RGBA whose alpha is ignored. */
   channels?: number;
@@ -117,6 +120,11 @@ export class Normaliser {
     const sum = this.#sum;
     const rows = this.#rows;
     const { first, count, weights, stride } = this.#columns;
+    // RGBA rows are summed a word at a time while a 16-bit lane cannot carry.
+    const words =
+      channels === 4 && stride < PACKED_TAPS && src.byteOffset % 4 === 0 && offset % 4 === 0
+        ? new Int32Array(src.buffer, src.byteOffset, src.length >> 2)
+        : null;
     for (let y = y0; y < y1; y++) {
       sum.fill(0, x0 * 3, x1 * 3);
       for (let k = 0; k < rows.count[y]!; k++) {
@@ -132,11 +140,25 @@ export class Normaliser {
           let r = w0 * src[p]!, g = w0 * src[p + 1]!, b = w0 * src[p + 2]!;
           if (n > 1) {
             let ri = 0, gi = 0, bi = 0;
-            for (let j = 1; j < n - 1; j++) {
-              p += channels;
-              ri += src[p]!;
-              gi += src[p + 1]!;
-              bi += src[p + 2]!;
+            if (words) {
+              // Two 16-bit lanes per word (R and B, then G and A): one load and two adds per pixel.
+              let lo = 0, hi = 0;
+              for (let j = 1, w = (p >> 2) + 1; j < n - 1; j++, w++) {
+                const v = words[w]!;
+                lo += v & 0xff00ff;
+                hi += (v >>> 8) & 0xff00ff;
+              }
+              ri = lo & 0xffff;
+              bi = lo >>> 16;
+              gi = hi & 0xffff;
+              p += (n - 2) * 4;
+            } else {
+              for (let j = 1; j < n - 1; j++) {
+                p += channels;
+                ri += src[p]!;
+                gi += src[p + 1]!;
+                bi += src[p + 2]!;
+              }
             }
             const wi = n > 2 ? weights[taps + 1]! : 0;
             p += channels;

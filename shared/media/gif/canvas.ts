@@ -82,6 +82,10 @@ export class GifCanvas {
       const from = k * frame.width;
       const count = Math.min(rect.width, pixels - from);
       let out = y * this.width + frame.left;
+      if (transparent < 0) {
+        for (let i = from, stop = from + count; i < stop; i++, out++) canvas[out] = palette[indices[i]!]!;
+        continue;
+      }
       for (let i = from, stop = from + count; i < stop; i++, out++) {
         const index = indices[i]!;
         if (index !== transparent) canvas[out] = palette[index]!;
