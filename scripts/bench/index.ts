@@ -15,6 +15,7 @@ import { benchFanOut } from './fan-out.ts';
 import { benchPipeline } from './pipeline.ts';
 import { notebookMissing, runNotebook } from './notebook.ts';
 import { CAN_MEASURE_COMMANDS, framesiftCommand, PINNED, runCommand, runJob } from './processes.ts';
+import type { JobResult } from './worker.ts';
 import { benchSsim } from './ssim.ts';
 import { benchVideo } from './video.ts';
 
@@ -39,19 +40,26 @@ function corpusGifs(): string[] {
   return readdirSync(CORPUS_GIFS).sort().map((f) => join(CORPUS_GIFS, f));
 }
 
+/** Rounds of every engine job; each figure is the median, and jobs take turns so load drifts hit all of them. */
+const ENGINE_ROUNDS = 3;
+
 async function engine(): Promise<void> {
   const files = corpusGifs();
-  console.log(`## Engine over ${files.length} corpus GIFs, one process per row${PINNED ? ', pinned to one core (taskset -c 0)' : ''}\n`);
-  const floor = await runJob('decode-floor', files);
-  const rows = [];
-  for (const job of ['decode-floor', 'normalise', ...SELECTOR_NAMES]) {
-    const r = job === 'decode-floor' ? floor : await runJob(job, files);
+  console.log(`## Engine over ${files.length} corpus GIFs, one process per row${PINNED ? ', pinned to one core (taskset -c 0)' : ''}, median of ${ENGINE_ROUNDS}\n`);
+  const jobs = ['decode-floor', 'normalise', ...SELECTOR_NAMES];
+  const runs = new Map<string, JobResult[]>(jobs.map((job) => [job, []]));
+  for (let round = 0; round < ENGINE_ROUNDS; round++) for (const job of jobs) runs.get(job)!.push(await runJob(job, files));
+  const median = (job: string): JobResult => [...runs.get(job)!].sort((a, b) => a.seconds - b.seconds)[Math.floor(ENGINE_ROUNDS / 2)]!;
+  const floor = median('decode-floor');
+  const rows: Array<Record<string, string | number>> = [];
+  for (const job of jobs) {
+    const r = median(job);
     rows.push({
       job: job === DEFAULT_SELECTOR ? `${job} (default)` : job,
       'files/s': fmt(r.files / r.seconds),
       'frames/s': fmt(r.frames / r.seconds, 0),
       'vs decode floor': `${fmt(r.frames / r.seconds / (floor.frames / floor.seconds), 2)}×`,
-      'peak RSS MB': fmt(r.peakRssMb, 0),
+      'peak RSS MB': fmt(Math.max(...runs.get(job)!.map((x) => x.peakRssMb)), 0),
       failed: r.failed,
     });
   }
@@ -93,20 +101,25 @@ async function video(): Promise<void> {
 async function perFileMemory(): Promise<void> {
   const files = [...corpusGifs(), CORPUS_VIDEO];
   const help = await runCommand(framesiftCommand(['--help']), { pin: false });
-  const results = [];
-  // Two at a time: memory is per process, and the machine has two cores.
+  const results: Array<{ command: number; engine: number }> = [];
+  // Two files at a time: memory is per process, and the machine has two cores.
   for (let i = 0; i < files.length; i += 2) {
-    results.push(...(await Promise.all(files.slice(i, i + 2).map((f) => runCommand(framesiftCommand(['extract', f]), { pin: false })))));
+    const pair = files.slice(i, i + 2);
+    const commands = await Promise.all(pair.map((f) => runCommand(framesiftCommand(['extract', f]), { pin: false })));
+    const engines = await Promise.all(pair.map((f) => runJob(DEFAULT_SELECTOR, [f], { pin: false })));
+    results.push(...commands.map((c, k) => ({ command: c.peakRssMb, engine: engines[k]!.peakRssMb })));
   }
-  const peaks = results.map((r, i) => ({ file: files[i]!.split('/').pop()!, mb: r.peakRssMb })).sort((a, b) => b.mb - a.mb);
+  const peaks = results.map((r, i) => ({ file: files[i]!.split('/').pop()!, mb: r.command, engine: r.engine })).sort((a, b) => b.mb - a.mb);
+  const largestEngine = [...peaks].sort((a, b) => b.engine - a.engine)[0]!;
   const over = peaks.filter((p) => p.mb > RSS_TARGET_MB);
   console.log(`## Peak RSS through \`framesift extract\` (${DEFAULT_SELECTOR}), one command per file: ${files.length - 1} corpus GIFs and the video\n`);
   table([
-    ...peaks.slice(0, 5).map((p) => ({ command: `framesift extract ${p.file}`, 'peak RSS MB': fmt(p.mb, 0) })),
-    { command: 'framesift --help (start-up alone)', 'peak RSS MB': fmt(help.peakRssMb, 0) },
+    ...peaks.slice(0, 5).map((p) => ({ file: p.file, 'framesift extract, peak RSS MB': fmt(p.mb, 0), 'engine alone, peak RSS MB': fmt(p.engine, 0) })),
+    { file: '(framesift --help: start-up alone)', 'framesift extract, peak RSS MB': fmt(help.peakRssMb, 0), 'engine alone, peak RSS MB': '' },
   ]);
   const video = peaks.find((p) => p.file === CORPUS_VIDEO.split('/').pop())!;
-  console.log(`largest ${fmt(peaks[0]!.mb, 0)} MB; video ${fmt(video.mb, 0)} MB; files over ${RSS_TARGET_MB} MB: ${over.length}\n`);
+  console.log(`framesift extract: largest ${fmt(peaks[0]!.mb, 0)} MB, video ${fmt(video.mb, 0)} MB, files over ${RSS_TARGET_MB} MB: ${over.length}.`);
+  console.log(`Engine alone (scripts/bench/worker.ts, one file per process): largest ${fmt(largestEngine.engine, 0)} MB (${largestEngine.file}), video ${fmt(video.engine, 0)} MB.\n`);
 }
 
 async function flatMemory(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * One extraction worker process of the local pipeline. sharp decodes on one
+ * One extraction worker process of the local pipeline. A GIF decodes on one
  * thread here, so a second core needs a second process. Messages in:
  * { id, event }; messages out: { id, result } or { id, error, transient }.
  */

@@ -39,13 +39,13 @@ export function ffmpegArgs(path: string, size: number): string[] {
   const analysis = analysisSide(size);
   const graph =
     analysis === size
-      ? fit
-      : `${fit},split[full][a];[a]scale=w=${analysis}:h=${analysis}:flags=area,pad=w=${size}:h=${analysis}:x=0:y=0[small];[full][small]vstack`;
+      ? `[0:v:0]${fit}[out]`
+      : `[0:v:0]${fit},split[full][a];[a]scale=w=${analysis}:h=${analysis}:flags=area,pad=w=${size}:h=${analysis}:x=0:y=0[small];[full][small]vstack[out]`;
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
     '-i', path,
-    '-map', '0:v:0', '-an', '-sn', '-dn',
     '-filter_complex', graph,
+    '-map', '[out]', '-an', '-sn', '-dn',
     // One output frame per decoded frame, with no duplication or dropping for a constant rate.
     '-fps_mode', 'passthrough',
     '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
