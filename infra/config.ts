@@ -32,7 +32,7 @@ export interface StackSettings {
 
 const FUNCTION_DEFAULTS: StackSettings['functions'] = {
   fanout: { memory: '512Mi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 10 },
-  // sharp decodes on one thread: one request per instance, one CPU each, scale out instead.
+  // A file decodes on one thread: one request per instance, one CPU each, scale out instead.
   extract: { memory: '2Gi', cpu: '1', timeoutSeconds: 300, concurrency: 1, maxInstances: 100 },
   compact: { memory: '1Gi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 1 },
 };

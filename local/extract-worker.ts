@@ -1,5 +1,5 @@
 /**
- * One extraction worker process of the local pipeline. sharp decodes on one
+ * One extraction worker process of the local pipeline. A GIF decodes on one
  * thread here, so a second core needs a second process. A failure goes back
  * as an error, and the queue decides whether to deliver the message again.
  */

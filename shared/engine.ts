@@ -3,7 +3,7 @@ import { descriptorDistance } from './analysis/pixels.ts';
 import { distribution, pairwiseDistances, type Distribution } from './analysis/stats.ts';
 import { ErrorCode, FramesiftError } from './errors.ts';
 import { isNumber, invalidOption, positiveInteger } from './is.ts';
-import { openMedia, resolveLimits, type Frame, type Limits, type MediaInfo, type MediaSource } from './media/index.ts';
+import { openMedia, resolveLimits, type Frame, type Limits, type MediaInfo } from './media/index.ts';
 import { DEFAULT_STATIC_ENERGY, MotionMeter, type MotionMetrics } from './metrics.ts';
 import { resolveSelector, type Choice, type SelectorName, type Shot } from './selectors/index.ts';
 
@@ -92,8 +92,7 @@ export async function extractKeyFrames(path: string, options: ExtractOptions = {
   if (frameCount === 0) throw new FramesiftError(ErrorCode.EMPTY_INPUT, 'Expected at least one frame but decoded none');
 
   const outcome = chooser.finish();
-  await fetchMissing(source, outcome.picks, kept);
-  const chosen = outcome.picks.map((pick) => ({ pick, frame: kept.get(pick.index)! }));
+  const chosen = outcome.picks.map((pick) => ({ pick, frame: keptFrame(pick, kept) }));
 
   const keyFrames = chosen.map(({ pick, frame }, ordinal): KeyFrame => {
     const previous = chosen[ordinal - 1]?.frame;
@@ -139,18 +138,11 @@ export async function extractKeyFrames(path: string, options: ExtractOptions = {
   return { record, images: chosen.map(({ frame }) => frame.rgb) };
 }
 
-/** Decode again, up to the last pick, for frames a selector chose only at the end. */
-async function fetchMissing(source: MediaSource, picks: Choice[], kept: Map<number, Frame>): Promise<void> {
-  const missing = new Set(picks.map((p) => p.index).filter((index) => !kept.has(index)));
-  if (missing.size === 0) return;
-  const last = Math.max(...missing);
-  for await (const frame of source.frames()) {
-    if (missing.has(frame.index)) kept.set(frame.index, frame.keep());
-    if (frame.index >= last) break;
-  }
-  if (![...missing].every((index) => kept.has(index))) {
-    throw new FramesiftError(ErrorCode.CORRUPT_INPUT, 'Expected the second decode to yield the same frames as the first but it yielded fewer');
-  }
+function keptFrame(pick: Choice, kept: Map<number, Frame>): Frame {
+  const frame = kept.get(pick.index) ?? pick.frame;
+  // A selector bug, not bad input: every pick must be a frame someone kept while it streamed.
+  if (!frame) throw new Error(`Selector picked frame ${pick.index} without keeping it`);
+  return frame;
 }
 
 function round(value: number): number {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: figures, not a test. Every ratio is between numbers measured
- * in this run, on this machine. `npm run bench -- --only engine,cuts` runs some parts.
+ * in this run, on this machine. `npm run bench -- --only engine,video,memory` runs some parts
+ * (ssim, engine, video, memory, cuts, pipeline, fanout).
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +14,17 @@ import { benchColdStarts, cliHelpPeakRssMb } from './coldstart.ts';
 import { benchCuts } from './cuts.ts';
 import { benchFanOut } from './fan-out.ts';
 import { benchPipeline } from './pipeline.ts';
-import { PINNED, runJob } from './processes.ts';
+import { notebookMissing, runNotebook } from './notebook.ts';
+import { CAN_MEASURE_COMMANDS, framesiftCommand, PINNED, runCommand, runJob } from './processes.ts';
+import type { JobResult } from './worker.ts';
 import { benchSsim } from './ssim.ts';
+import { benchVideo } from './video.ts';
 
 const CORPUS_GIFS = resolve(import.meta.dirname, '../../../shared/corpus/gifs');
+const CORPUS_VIDEO = resolve(import.meta.dirname, '../../../shared/corpus/videos/Zulko__moviepy__big_buck_bunny_0_30.webm');
 const WORK = join(tmpdir(), 'framesift-bench');
-const RSS_TARGET_MB = 256;
+/** The issue's bound on peak RSS through `framesift extract`, for every corpus file and the video. */
+const RSS_TARGET_MB = 150;
 
 // `--only engine,cuts` or `--only=engine,cuts`
 const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
@@ -35,53 +41,101 @@ function corpusGifs(): string[] {
   return readdirSync(CORPUS_GIFS).sort().map((f) => join(CORPUS_GIFS, f));
 }
 
+/** Rounds of every engine job; each figure is the median, and jobs take turns so load drifts hit all of them. */
+const ENGINE_ROUNDS = 3;
+
 async function engine(): Promise<void> {
   const files = corpusGifs();
-  console.log(`## Engine over ${files.length} corpus GIFs, one process per row${PINNED ? ', pinned to one core (taskset -c 0)' : ''}\n`);
-  const floor = await runJob('decode-floor', files);
-  const rows = [];
-  for (const job of ['decode-floor', 'normalise', ...SELECTOR_NAMES]) {
-    const r = job === 'decode-floor' ? floor : await runJob(job, files);
+  console.log(`## Engine over ${files.length} corpus GIFs, one process per row${PINNED ? ', pinned to one core (taskset -c 0)' : ''}, median of ${ENGINE_ROUNDS}\n`);
+  const jobs = ['decode-floor', 'normalise', ...SELECTOR_NAMES];
+  const runs = new Map<string, JobResult[]>(jobs.map((job) => [job, []]));
+  for (let round = 0; round < ENGINE_ROUNDS; round++) for (const job of jobs) runs.get(job)!.push(await runJob(job, files));
+  const median = (job: string): JobResult => [...runs.get(job)!].sort((a, b) => a.seconds - b.seconds)[Math.floor(ENGINE_ROUNDS / 2)]!;
+  const floor = median('decode-floor');
+  const rows: Array<Record<string, string | number>> = [];
+  for (const job of jobs) {
+    const r = median(job);
     rows.push({
       job: job === DEFAULT_SELECTOR ? `${job} (default)` : job,
       'files/s': fmt(r.files / r.seconds),
       'frames/s': fmt(r.frames / r.seconds, 0),
       'vs decode floor': `${fmt(r.frames / r.seconds / (floor.frames / floor.seconds), 2)}×`,
-      'peak RSS MB': fmt(r.peakRssMb, 0),
+      'peak RSS MB': fmt(Math.max(...runs.get(job)!.map((x) => x.peakRssMb)), 0),
       failed: r.failed,
+    });
+  }
+  const missing = await notebookMissing();
+  if (missing) {
+    console.log(`(notebook row skipped: ${missing})\n`);
+  } else {
+    mkdirSync(WORK, { recursive: true });
+    const r = await runNotebook(CORPUS_GIFS, WORK);
+    rows.push({
+      job: 'notebook (baseline_notebook.py)',
+      'files/s': '',
+      'frames/s': fmt(r.framesPerSecond, 0),
+      'vs decode floor': `${fmt(r.framesPerSecond / (floor.frames / floor.seconds), 2)}×`,
+      'peak RSS MB': fmt(r.peakRssMb, 0),
+      failed: r.errors,
     });
   }
   table(rows);
   console.log('decode-floor: sharp decodes every frame at full size in one call, no selection (peak RSS is the whole animation).');
-  console.log('normalise: framesift decoding every frame in bounded windows and computing its 128×128 analysis image, no selection.\n');
+  console.log('normalise: framesift streaming every frame through its GIF decoder and computing its 128×128 analysis image, no selection.');
+  console.log("notebook: the original pipeline in one pinned process, frames of the GIFs it decodes over its own loop time.\n");
+}
+
+async function video(): Promise<void> {
+  const r = await benchVideo(CORPUS_VIDEO);
+  const frames = r.pinned.frames;
+  const peer = r.decodeAndScale.seconds;
+  console.log(`## Video: the first 30 s of Big Buck Bunny (${frames} frames, 1280×720), ${DEFAULT_SELECTOR} selector\n`);
+  table([
+    { run: 'ffmpeg decode only, pinned', seconds: fmt(r.decode.seconds, 2), 'frames/s': fmt(frames / r.decode.seconds, 0), 'vs decode-and-scale': `${fmt(peer / r.decode.seconds, 2)}×`, 'peak RSS MB': fmt(r.decode.peakRssMb, 0) },
+    { run: 'ffmpeg decode and scale to 128 px, pinned', seconds: fmt(peer, 2), 'frames/s': fmt(frames / peer, 0), 'vs decode-and-scale': '1.00×', 'peak RSS MB': fmt(r.decodeAndScale.peakRssMb, 0) },
+    { run: 'framesift engine, node and ffmpeg pinned to one core', seconds: fmt(r.pinned.seconds, 2), 'frames/s': fmt(frames / r.pinned.seconds, 0), 'vs decode-and-scale': `${fmt(peer / r.pinned.seconds, 2)}×`, 'peak RSS MB': fmt(r.pinned.peakRssMb, 0) },
+    { run: 'framesift engine, not pinned (ffmpeg and node in parallel)', seconds: fmt(r.unpinned.seconds, 2), 'frames/s': fmt(frames / r.unpinned.seconds, 0), 'vs decode-and-scale': `${fmt(peer / r.unpinned.seconds, 2)}×`, 'peak RSS MB': fmt(r.unpinned.peakRssMb, 0) },
+  ]);
+  console.log('ffmpeg rows are whole processes (GNU time); framesift rows time extractKeyFrames inside one process (start-up excluded), RSS of that node process.\n');
 }
 
 async function perFileMemory(): Promise<void> {
-  const files = corpusGifs();
-  const results = [];
-  // Two at a time: memory is per process, and the machine has two cores.
+  const files = [...corpusGifs(), CORPUS_VIDEO];
+  const help = await runCommand(framesiftCommand(['--help']), { pin: false });
+  const results: Array<{ command: number; engine: number }> = [];
+  // Two files at a time: memory is per process, and the machine has two cores.
   for (let i = 0; i < files.length; i += 2) {
-    results.push(...(await Promise.all(files.slice(i, i + 2).map((f) => runJob(DEFAULT_SELECTOR, [f])))));
+    const pair = files.slice(i, i + 2);
+    const commands = await Promise.all(pair.map((f) => runCommand(framesiftCommand(['extract', f]), { pin: false })));
+    const engines = await Promise.all(pair.map((f) => runJob(DEFAULT_SELECTOR, [f], { pin: false })));
+    results.push(...commands.map((c, k) => ({ command: c.peakRssMb, engine: engines[k]!.peakRssMb })));
   }
-  const peaks = results.map((r, i) => ({ file: files[i]!.split('/').pop()!, mb: r.peakRssMb })).sort((a, b) => b.mb - a.mb);
+  const peaks = results.map((r, i) => ({ file: files[i]!.split('/').pop()!, mb: r.command, engine: r.engine })).sort((a, b) => b.mb - a.mb);
+  const largestEngine = [...peaks].sort((a, b) => b.engine - a.engine)[0]!;
   const over = peaks.filter((p) => p.mb > RSS_TARGET_MB);
-  console.log(`## Peak RSS per corpus file, ${DEFAULT_SELECTOR} selector, one process per file\n`);
-  table(peaks.slice(0, 5).map((p) => ({ file: p.file, 'peak RSS MB': fmt(p.mb, 0) })));
-  console.log(`largest ${fmt(peaks[0]!.mb, 0)} MB; files over ${RSS_TARGET_MB} MB: ${over.length}\n`);
+  console.log(`## Peak RSS through \`framesift extract\` (${DEFAULT_SELECTOR}), one command per file: ${files.length - 1} corpus GIFs and the video\n`);
+  table([
+    ...peaks.slice(0, 5).map((p) => ({ file: p.file, 'framesift extract, peak RSS MB': fmt(p.mb, 0), 'engine alone, peak RSS MB': fmt(p.engine, 0) })),
+    { file: '(framesift --help: start-up alone)', 'framesift extract, peak RSS MB': fmt(help.peakRssMb, 0), 'engine alone, peak RSS MB': '' },
+  ]);
+  const video = peaks.find((p) => p.file === CORPUS_VIDEO.split('/').pop())!;
+  console.log(`framesift extract: largest ${fmt(peaks[0]!.mb, 0)} MB, video ${fmt(video.mb, 0)} MB, files over ${RSS_TARGET_MB} MB: ${over.length}.`);
+  console.log(`Engine alone (scripts/bench/worker.ts, one file per process): largest ${fmt(largestEngine.engine, 0)} MB (${largestEngine.file}), video ${fmt(video.engine, 0)} MB.\n`);
 }
 
 async function flatMemory(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   const rows = [];
-  for (const frames of [200, 1000, 2000]) {
-    const path = join(WORK, `long-${frames}.gif`);
-    if (!existsSync(path)) writeFileSync(path, encodeGif(320, 240, longClipFrames(frames, 320, 240)));
-    const r = await runJob(DEFAULT_SELECTOR, [path]);
-    rows.push({ gif: `320×240, ${frames} frames`, 'frames/s': fmt(r.frames / r.seconds, 0), 'peak RSS MB': fmt(r.peakRssMb, 0) });
+  const [width, height] = [480, 360];
+  for (const frames of [200, 2000]) {
+    const path = join(WORK, `long-${width}x${height}-${frames}.gif`);
+    if (!existsSync(path)) writeFileSync(path, encodeGif(width, height, longClipFrames(frames, width, height)));
+    const r = await runCommand(framesiftCommand(['extract', path]));
+    rows.push({ gif: `${width}×${height}, ${frames} frames`, seconds: fmt(r.seconds, 2), 'peak RSS MB': fmt(r.peakRssMb, 1) });
   }
-  console.log(`## Memory against frame count (${DEFAULT_SELECTOR} selector)\n`);
+  console.log(`## Memory against frame count, through \`framesift extract\` (${DEFAULT_SELECTOR})\n`);
   table(rows);
-  console.log('GIFs decode in 32 MiB windows; the peak holds the live window plus the garbage V8 lets build up before it collects.\n');
+  console.log(`2,000 frames peak at ${fmt(Number(rows[1]!['peak RSS MB']) / Number(rows[0]!['peak RSS MB']), 2)}× the 200-frame GIF (one canvas, one saved copy, one index buffer, whatever the length).\n`);
 }
 
 async function cuts(): Promise<void> {
@@ -159,9 +213,14 @@ process.env.METADATA_SERVER_DETECTION ??= 'none';
 console.log(`# framesift bench (${new Date().toISOString().slice(0, 10)}, node ${process.version})\n`);
 if (wanted('ssim')) ssim();
 if (wanted('engine')) await engine();
+if (wanted('video')) await video();
 if (wanted('memory')) {
-  await flatMemory();
-  await perFileMemory();
+  if (CAN_MEASURE_COMMANDS) {
+    await flatMemory();
+    await perFileMemory();
+  } else {
+    console.log('(memory rows skipped: they need GNU time at /usr/bin/time to see the peak RSS of a whole command)\n');
+  }
 }
 if (wanted('cuts')) await cuts();
 if (wanted('pipeline')) await pipeline();

@@ -16,8 +16,11 @@ const C1 = (K1 * DYNAMIC_RANGE) ** 2;
 const C2 = (K2 * DYNAMIC_RANGE) ** 2;
 export const SSIM_WINDOW = 11;
 
-// Summed-area tables of x, y, x², y² and xy, interleaved; one per image size, reused.
-const scratch = new Map<number, Float64Array>();
+// Summed-area tables of x, y, x², y² and xy, interleaved; one per image size, reused. Integer
+// tables while the largest sum (pixels × 255²) fits 32 bits, which covers the 128×128 analysis
+// image and 256×256: half the memory of doubles, and the same exact sums.
+const scratch = new Map<number, Uint32Array | Float64Array>();
+const UINT32_SUMS = Math.floor(0xffffffff / (255 * 255));
 
 export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: number, window = SSIM_WINDOW): number {
   if (a.length !== width * height || b.length !== width * height) {
@@ -28,7 +31,7 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   const stride = (width + 1) * 5;
   const length = stride * (height + 1);
   let s = scratch.get(length);
-  if (!s) scratch.set(length, (s = new Float64Array(length)));
+  if (!s) scratch.set(length, (s = width * height <= UINT32_SUMS ? new Uint32Array(length) : new Float64Array(length)));
   s.fill(0, 0, stride);
 
   for (let row = 0; row < height; row++) {

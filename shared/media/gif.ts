@@ -1,25 +1,13 @@
-import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
+import { GifCanvas, indexPixels, NOTHING, union, type CanvasRect } from './gif/canvas.ts';
+import { scanGif } from './gif/scan.ts';
 import { fitInside } from './letterbox.ts';
 import { Normaliser } from './resample.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import type { Sniffed } from './sniff.ts';
 import type { MediaInfo, MediaSource } from './source.ts';
-
-// libvips' cache would keep every decoded window alive across files.
-sharp.cache(false);
-
-/**
- * Bytes of decoded frames per libvips call. sharp returns a call's whole output
- * as one buffer, and a call that starts at page N re-decodes pages 0..N−1 to
- * composite them, so windows trade memory for repeated work. On a generated
- * 2,000-frame GIF, 8 MiB windows took 7.6 s and peaked at 142 MB, 32 MiB took
- * 3.5 s and 228 MB, 64 MiB took 2.9 s and 305 MB. Frames arrive at most 256
- * pixels wide, so 32 MiB holds about 40 frames of a 1080-line GIF and about
- * 170 of a 256×256 one.
- */
-export const GIF_WINDOW_BYTES = 32 * 1024 * 1024;
 
 /** Browsers play a GIF delay of 0 or 10 ms as 100 ms; so do we, in `timeMs`. */
 export function effectiveDelay(rawMs: number): number {
@@ -30,94 +18,87 @@ export interface GifSourceOptions {
   size: number;
   limits: Limits;
   deadline: number;
-  windowBytes?: number;
 }
 
+/**
+ * A streaming GIF source: the block structure is scanned first (no pixels), every
+ * limit is checked, then frames are decoded and composited one at a time on one
+ * canvas. Each frame's 128×128 analysis image is made from the canvas as it is
+ * drawn; its S×S image only if asked for before the next frame is drawn.
+ */
 export async function openGif(path: string, sniffed: Sniffed, options: GifSourceOptions): Promise<MediaSource> {
   const { size, limits } = options;
-  const sharpOptions = {
-    failOn: 'none' as const,
-    // Our own canvas and frame checks come first; this is libvips' backstop against a frame
-    // descriptor far larger than the canvas it claims.
-    limitInputPixels: limits.maxCanvasPixels,
-  };
-  const meta = await sharp(path, sharpOptions).metadata().catch((error: unknown) => {
-    throw fromSharpError(error);
-  });
-  const width = meta.width ?? 0;
-  const pageHeight = meta.pageHeight ?? meta.height ?? 0;
-  const pages = meta.pages ?? 1;
-  if (width === 0 || pageHeight === 0) {
-    throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected a GIF canvas with non-zero size but found ${width}×${pageHeight}`);
+  const bytes = new Uint8Array(await readFile(path));
+  const layout = scanGif(bytes, limits.maxFrames);
+  const { width, height, frames: descriptors } = layout;
+  if (width === 0 || height === 0) {
+    throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected a GIF canvas with non-zero size but found ${width}×${height}`);
   }
-  if (width * pageHeight > limits.maxCanvasPixels) {
-    throw limitExceeded('canvas pixels', limits.maxCanvasPixels, `${width}×${pageHeight}`);
+  if (width * height > limits.maxCanvasPixels) throw limitExceeded('canvas pixels', limits.maxCanvasPixels, `${width}×${height}`);
+  if (descriptors.length > limits.maxFrames) throw limitExceeded('frames', limits.maxFrames, `more than ${limits.maxFrames}`);
+  if (descriptors.length === 0) {
+    if (layout.truncated) throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected at least one frame but ${layout.truncated}`);
+    throw new FramesiftError(ErrorCode.EMPTY_INPUT, 'Expected at least one frame but the GIF has none');
   }
-  if (pages > limits.maxFrames) throw limitExceeded('frames', limits.maxFrames, pages);
-
-  const rawDelays = Array.from({ length: pages }, (_, i) => meta.delay?.[i] ?? 100);
-  const rawStarts = startTimes(rawDelays);
-  const effectiveStarts = startTimes(rawDelays.map(effectiveDelay));
-  if (effectiveStarts[pages]! > limits.maxDurationMs) {
-    throw limitExceeded('duration in ms', limits.maxDurationMs, effectiveStarts[pages]!);
-  }
-
-  const fit = fitInside(width, pageHeight, size);
-  // libvips shrinks widths (page-safe); rows and any enlargement are resampled per frame here.
-  const decodedWidth = Math.min(width, fit.width);
-  const full = new Normaliser(decodedWidth, pageHeight, fit, size);
-  const analysisSize = Math.min(size, ANALYSIS_SIZE);
-  const analysis = new Normaliser(decodedWidth, pageHeight, fitInside(width, pageHeight, analysisSize), analysisSize);
-  const frameBytes = decodedWidth * pageHeight * 3;
-  const perWindow = Math.max(1, Math.floor((options.windowBytes ?? GIF_WINDOW_BYTES) / frameBytes));
-  const warnings = new Set<string>();
-  let decodedFrames = pages;
-
-  const decodeWindow = async (page: number, count: number): Promise<Uint8Array> => {
-    const remainingMs = options.deadline - Date.now();
-    if (remainingMs <= 0) throw timedOut(limits);
-    let pipeline = sharp(path, { ...sharpOptions, limitInputPixels: limits.maxCanvasPixels * count, page, pages: count })
-      .on('warning', (message: string) => warnings.add(message.trim()))
-      .timeout({ seconds: Math.max(1, Math.ceil(remainingMs / 1000)) });
-    if (decodedWidth !== width) pipeline = pipeline.resize(decodedWidth, pageHeight, { fit: 'fill', kernel: 'linear' });
-    pipeline = pipeline.flatten({ background: '#000000' }).raw();
-    try {
-      const buffer = await pipeline.toBuffer();
-      // A plain Uint8Array view keeps the resampler's loops monomorphic (video frames are Uint8Arrays too).
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
-    } catch (error) {
-      throw fromSharpError(error, limits);
+  for (const [index, frame] of descriptors.entries()) {
+    if (indexPixels(frame, layout) > limits.maxCanvasPixels) {
+      throw limitExceeded(`pixels in frame ${index}`, limits.maxCanvasPixels, `${frame.width}×${frame.height}`);
     }
-  };
+  }
+  const rawStarts = startTimes(descriptors.map((f) => f.delayMs));
+  const effectiveStarts = startTimes(descriptors.map((f) => effectiveDelay(f.delayMs)));
+  const count = descriptors.length;
+  if (effectiveStarts[count]! > limits.maxDurationMs) throw limitExceeded('duration in ms', limits.maxDurationMs, effectiveStarts[count]!);
 
-  const info: MediaInfo = { ...sniffed, width, height: pageHeight, loopCount: meta.loop ?? 1 };
+  const analysisSize = Math.min(size, ANALYSIS_SIZE);
+  const analysis = new Normaliser(width, height, fitInside(width, height, analysisSize), analysisSize, { channels: 4 });
+  const full = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4 });
+  const warnings = new Set<string>();
+  if (layout.truncated) warnings.add(`Decoded ${count} frames; the structure stops early: ${layout.truncated}`);
+
+  let decoded = count;
+  const info: MediaInfo = { ...sniffed, width, height, loopCount: layout.loopCount };
   return {
     info,
     get warnings() {
       return [...warnings];
     },
-    duration: () => ({ effectiveMs: effectiveStarts[decodedFrames]!, rawMs: rawStarts[decodedFrames]! }),
+    duration: () => ({ effectiveMs: effectiveStarts[decoded]!, rawMs: rawStarts[decoded]! }),
     async *frames() {
-      for (let start = 0; start < pages; start += perWindow) {
-        const expected = Math.min(perWindow, pages - start);
-        const window = await decodeWindow(start, expected);
-        const inWindow = Math.floor(window.length / frameBytes);
-        for (let k = 0; k < inWindow; k++) {
-          const index = start + k;
-          const offset = k * frameBytes;
-          yield new Frame(
-            index,
-            { timeMs: effectiveStarts[index]!, rawTimeMs: rawStarts[index]! },
-            size,
-            { rgb: analysis.normalise(window, offset), size: analysisSize },
-            () => full.normalise(window, offset),
-          );
-        }
-        if (inWindow < expected) {
-          decodedFrames = start + inWindow;
-          warnings.add(`Decoded ${decodedFrames} of the ${pages} frames the header declares`);
+      // A fresh canvas per read, so the stream can be read again from the start.
+      const canvas = new GifCanvas(bytes, layout);
+      decoded = count;
+      let drawn = -1;
+      let small: Uint8Array | undefined;
+      let large: Uint8Array | undefined;
+      let sinceLarge: CanvasRect = NOTHING;
+      for (let index = 0; index < count; index++) {
+        if (Date.now() > options.deadline) throw timedOut(limits);
+        const { changed, problem, empty } = canvas.draw(descriptors[index]!);
+        drawn = index;
+        if (empty) {
+          if (index === 0) throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected image data in the first frame but found ${problem}`);
+          decoded = index;
+          warnings.add(`Decoded ${decoded} of the ${count} frames the file declares; frame ${index} has ${problem}`);
           return;
         }
+        if (problem) warnings.add(`Frame ${index}: ${problem}`);
+        // Most animations redraw a small part of the canvas: only that part of the analysis image is recomputed.
+        small = small ? analysis.update(canvas.rgba, small, changed) : analysis.normalise(canvas.rgba, 0);
+        sinceLarge = union(sinceLarge, changed);
+        yield new Frame(
+          index,
+          { timeMs: effectiveStarts[index]!, rawTimeMs: rawStarts[index]! },
+          size,
+          { rgb: small, size: analysisSize },
+          () => {
+            if (drawn !== index) throw new Error(`Frame ${index} was rendered after frame ${drawn} was drawn over it`);
+            // From the last rendered frame, only what changed since: kept frames are often neighbours.
+            large = large ? full.update(canvas.rgba, large, sinceLarge) : full.normalise(canvas.rgba, 0);
+            sinceLarge = NOTHING;
+            return large;
+          },
+        );
       }
     },
   };
@@ -127,16 +108,4 @@ function startTimes(delays: number[]): number[] {
   const starts = [0];
   for (const delay of delays) starts.push(starts[starts.length - 1]! + delay);
   return starts;
-}
-
-function fromSharpError(error: unknown, limits?: Limits): FramesiftError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/pixel limit/i.test(message)) {
-    return new FramesiftError(ErrorCode.LIMIT_EXCEEDED, `Expected frames within the canvas limit but libvips found: ${message}`, { cause: error });
-  }
-  if (/timeout/i.test(message) && limits) return timedOut(limits);
-  if (/no frames/i.test(message)) {
-    return new FramesiftError(ErrorCode.EMPTY_INPUT, `Expected at least one frame but the GIF has none (${message})`, { cause: error });
-  }
-  return new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected decodable GIF data but libvips reported: ${message}`, { cause: error });
 }

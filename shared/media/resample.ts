@@ -4,11 +4,10 @@
  * much of it an output pixel covers, OpenCV's INTER_AREA), linear
  * interpolation when enlarging.
  *
- * It exists because libvips, resizing a multi-page image, treats the pages as
- * one tall picture: its vertical kernel blends the last row of one frame into
- * the first row of the next. Horizontal shrinking in libvips is page-safe, so
- * the GIF decoder leaves rows (and any enlargement) to this code, one frame at
- * a time.
+ * The GIF decoder composites each frame on its own canvas and hands it here,
+ * so frames never bleed into each other as they would in libvips' multi-page
+ * resize. Each source row is reduced across in registers, then added into its
+ * output row with the row's weight: every source byte is read once per tap.
  */
 import type { Placement } from './letterbox.ts';
 
@@ -26,7 +25,11 @@ function axisTaps(from: number, to: number): AxisTaps {
   const count = new Int32Array(to);
   const weights = new Float64Array(to * stride);
   for (let o = 0; o < to; o++) {
-    if (scale < 1) {
+    if (scale === 1) {
+      first[o] = o;
+      count[o] = 1;
+      weights[o * stride] = 1;
+    } else if (scale < 1) {
       const lo = o / scale;
       const hi = (o + 1) / scale;
       first[o] = Math.floor(lo);
@@ -52,72 +55,135 @@ function axisTaps(from: number, to: number): AxisTaps {
   return { first, count, weights, stride };
 }
 
+/** Taps per output pixel below which 8-bit channels summed in 16-bit lanes cannot carry (255 × 128 < 65536 − 255). */
+const PACKED_TAPS = 128;
+
+export interface NormaliserOptions {
+  /** Bytes per source pixel: 3 for RGB, 4 for RGBA whose alpha is ignored. */
+  channels?: number;
+}
+
 export class Normaliser {
   readonly #sourceWidth: number;
+  readonly #channels: number;
   readonly #at: Placement;
   readonly #size: number;
-  readonly #columns: AxisTaps | null;
-  readonly #rows: AxisTaps | null;
-  readonly #row: Float64Array;
+  readonly #columns: AxisTaps;
+  readonly #rows: AxisTaps;
+  readonly #copy: boolean;
+  readonly #sum: Float64Array;
 
-  constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number) {
+  constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number, options: NormaliserOptions = {}) {
     this.#sourceWidth = sourceWidth;
+    this.#channels = options.channels ?? 3;
     this.#at = at;
     this.#size = size;
-    this.#columns = sourceWidth === at.width ? null : axisTaps(sourceWidth, at.width);
-    this.#rows = sourceHeight === at.height ? null : axisTaps(sourceHeight, at.height);
-    this.#row = new Float64Array(sourceWidth * 3);
+    this.#columns = axisTaps(sourceWidth, at.width);
+    this.#rows = axisTaps(sourceHeight, at.height);
+    this.#copy = this.#channels === 3 && sourceWidth === at.width && sourceHeight === at.height;
+    this.#sum = new Float64Array(at.width * 3);
   }
 
-  /** `src` holds one frame as packed RGB rows from `offset`; returns a new S×S RGB canvas. */
+  /** `src` holds one frame as packed rows from `offset`; returns a new S×S RGB canvas. */
   normalise(src: Uint8Array, offset: number): Uint8Array {
-    const sw3 = this.#sourceWidth * 3;
-    const { width: dw, height: dh, left, top } = this.#at;
-    const size = this.#size;
-    const out = new Uint8Array(size * size * 3);
-    const row = this.#row;
-    const rows = this.#rows;
-    const columns = this.#columns;
-    for (let y = 0; y < dh; y++) {
-      const base = ((top + y) * size + left) * 3;
-      if (!rows && !columns) {
-        out.set(src.subarray(offset + y * sw3, offset + (y + 1) * sw3), base);
-        continue;
-      }
-      if (rows) {
-        const from = rows.first[y]!;
-        const n = rows.count[y]!;
-        const w0 = rows.weights[y * rows.stride]!;
-        let p = offset + from * sw3;
-        for (let x = 0; x < sw3; x++) row[x] = w0 * src[p + x]!;
-        for (let k = 1; k < n; k++) {
-          const w = rows.weights[y * rows.stride + k]!;
-          p += sw3;
-          for (let x = 0; x < sw3; x++) row[x] = row[x]! + w * src[p + x]!;
-        }
-      } else {
-        const p = offset + y * sw3;
-        for (let x = 0; x < sw3; x++) row[x] = src[p + x]!;
-      }
-      if (!columns) {
-        for (let x = 0; x < sw3; x++) out[base + x] = row[x]! + 0.5;
-        continue;
-      }
-      const { first, count, weights, stride } = columns;
-      for (let x = 0; x < dw; x++) {
-        let r = 0, g = 0, b = 0;
-        let p = first[x]! * 3;
-        for (let k = 0; k < count[x]!; k++, p += 3) {
-          const w = weights[x * stride + k]!;
-          r += w * row[p]!;
-          g += w * row[p + 1]!;
-          b += w * row[p + 2]!;
-        }
-        out[base + x * 3] = r + 0.5;
-        out[base + x * 3 + 1] = g + 0.5;
-        out[base + x * 3 + 2] = b + 0.5;
-      }
-    }
+    const out = new Uint8Array(this.#size * this.#size * 3);
+    this.#render(src, offset, out, 0, this.#at.height, 0, this.#at.width);
     return out;
   }
+
+  /**
+   * The same, for a frame that differs from the one `previous` was made from only inside
+   * `changed` (source pixels): only the output pixels whose taps reach into it are computed.
+   */
+  update(src: Uint8Array, previous: Uint8Array, changed: { left: number; top: number; width: number; height: number }): Uint8Array {
+    const out = previous.slice();
+    if (changed.width === 0 || changed.height === 0) return out;
+    const [y0, y1] = reach(this.#rows, this.#at.height, changed.top, changed.top + changed.height);
+    const [x0, x1] = reach(this.#columns, this.#at.width, changed.left, changed.left + changed.width);
+    if (y0 < y1 && x0 < x1) this.#render(src, 0, out, y0, y1, x0, x1);
+    return out;
+  }
+
+  /** Output rows [y0, y1) and columns [x0, x1) of the placed image, written into `out`. */
+  #render(src: Uint8Array, offset: number, out: Uint8Array, y0: number, y1: number, x0: number, x1: number): void {
+    const channels = this.#channels;
+    const sourceRow = this.#sourceWidth * channels;
+    const { left, top } = this.#at;
+    const size = this.#size;
+    if (this.#copy) {
+      for (let y = y0; y < y1; y++) {
+        const from = offset + y * sourceRow;
+        out.set(src.subarray(from + x0 * 3, from + x1 * 3), ((top + y) * size + left + x0) * 3);
+      }
+      return;
+    }
+    const sum = this.#sum;
+    const rows = this.#rows;
+    const { first, count, weights, stride } = this.#columns;
+    // RGBA rows are summed a word at a time while a 16-bit lane cannot carry.
+    const words =
+      channels === 4 && stride < PACKED_TAPS && src.byteOffset % 4 === 0 && offset % 4 === 0
+        ? new Int32Array(src.buffer, src.byteOffset, src.length >> 2)
+        : null;
+    for (let y = y0; y < y1; y++) {
+      sum.fill(0, x0 * 3, x1 * 3);
+      for (let k = 0; k < rows.count[y]!; k++) {
+        const rowWeight = rows.weights[y * rows.stride + k]!;
+        const rowStart = offset + (rows.first[y]! + k) * sourceRow;
+        for (let x = x0; x < x1; x++) {
+          // Taps between the first and the last have equal weights (area) or there are at most two (linear):
+          // sum those pixels as integers and weigh them once.
+          const n = count[x]!;
+          const taps = x * stride;
+          let p = rowStart + first[x]! * channels;
+          const w0 = weights[taps]!;
+          let r = w0 * src[p]!, g = w0 * src[p + 1]!, b = w0 * src[p + 2]!;
+          if (n > 1) {
+            let ri = 0, gi = 0, bi = 0;
+            if (words) {
+              // Two 16-bit lanes per word (R and B, then G and A): one load and two adds per pixel.
+              let lo = 0, hi = 0;
+              for (let j = 1, w = (p >> 2) + 1; j < n - 1; j++, w++) {
+                const v = words[w]!;
+                lo += v & 0xff00ff;
+                hi += (v >>> 8) & 0xff00ff;
+              }
+              ri = lo & 0xffff;
+              bi = lo >>> 16;
+              gi = hi & 0xffff;
+              p += (n - 2) * 4;
+            } else {
+              for (let j = 1; j < n - 1; j++) {
+                p += channels;
+                ri += src[p]!;
+                gi += src[p + 1]!;
+                bi += src[p + 2]!;
+              }
+            }
+            const wi = n > 2 ? weights[taps + 1]! : 0;
+            p += channels;
+            const wn = weights[taps + n - 1]!;
+            r += wi * ri + wn * src[p]!;
+            g += wi * gi + wn * src[p + 1]!;
+            b += wi * bi + wn * src[p + 2]!;
+          }
+          const q = x * 3;
+          sum[q] = sum[q]! + rowWeight * r;
+          sum[q + 1] = sum[q + 1]! + rowWeight * g;
+          sum[q + 2] = sum[q + 2]! + rowWeight * b;
+        }
+      }
+      const base = ((top + y) * size + left) * 3;
+      for (let q = x0 * 3; q < x1 * 3; q++) out[base + q] = sum[q]! + 0.5;
+    }
+  }
+}
+
+/** The outputs [first, last) along one axis whose taps read any source index in [from, to). */
+function reach(taps: AxisTaps, outputs: number, from: number, to: number): [number, number] {
+  let lo = 0;
+  while (lo < outputs && taps.first[lo]! + taps.count[lo]! <= from) lo++;
+  let hi = lo;
+  while (hi < outputs && taps.first[hi]! < to) hi++;
+  return [lo, hi];
 }

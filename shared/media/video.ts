@@ -3,8 +3,6 @@ import { createInterface } from 'node:readline';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ffmpegPath } from './ffmpeg.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
-import { place } from './letterbox.ts';
-import { Normaliser } from './resample.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import type { Sniffed } from './sniff.ts';
 import type { MediaInfo, MediaSource } from './source.ts';
@@ -19,29 +17,43 @@ export interface VideoSourceOptions {
 const LOG_TAIL_LINES = 8;
 
 /**
- * ffmpeg decodes, applies rotation metadata (on by default), squares
- * non-square pixels, fits inside S×S and pads with black, then streams packed
- * RGB frames over a pipe. A `showinfo` filter ahead of the scaling reports
- * each frame's presentation time and display size on stderr.
+ * One ffmpeg process per file. ffmpeg decodes, applies rotation metadata (on by
+ * default), squares non-square pixels, fits inside S×S and pads with black;
+ * it then also area-averages that frame to the 128×128 analysis image and
+ * stacks the two, so each frame arrives over the pipe as S×S rows followed by
+ * 128 rows holding the analysis image on their left. A `showinfo` filter ahead
+ * of the scaling reports each frame's presentation time and display size on
+ * stderr, without checksums (they cost a pass over every full-size frame).
  */
 export function ffmpegArgs(path: string, size: number): string[] {
-  const filters = [
-    'showinfo',
+  const fit = [
+    'showinfo=checksum=0',
     'scale=w=iw*sar:h=ih',
     'setsar=1',
     `scale=w=${size}:h=${size}:force_original_aspect_ratio=decrease:flags=bilinear`,
+    // Converted to RGB in the same pass as the shrink, so the rest of the graph works on small RGB frames.
+    'format=rgb24',
     // (ow−iw)/2 is truncated, which is floor for these non-negative values: top = floor(dh/2).
     `pad=w=${size}:h=${size}:x=(ow-iw)/2:y=(oh-ih)/2:color=black`,
   ].join(',');
+  const analysis = analysisSide(size);
+  const graph =
+    analysis === size
+      ? `[0:v:0]${fit}[out]`
+      : `[0:v:0]${fit},split[full][a];[a]scale=w=${analysis}:h=${analysis}:flags=area,pad=w=${size}:h=${analysis}:x=0:y=0[small];[full][small]vstack[out]`;
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
     '-i', path,
-    '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', filters,
+    '-filter_complex', graph,
+    '-map', '[out]', '-an', '-sn', '-dn',
     // One output frame per decoded frame, with no duplication or dropping for a constant rate.
     '-fps_mode', 'passthrough',
     '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   ];
+}
+
+function analysisSide(size: number): number {
+  return Math.min(size, ANALYSIS_SIZE);
 }
 
 const SHOWINFO = /Parsed_showinfo_0.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
@@ -56,23 +68,22 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
   let containerMs: number | null = null;
 
   async function* frames(): AsyncGenerator<Frame, void, undefined> {
-    const frameBytes = size * size * 3;
-    // ffmpeg has letterboxed to S×S already; the analysis image is that, area-averaged.
-    const analysisSize = Math.min(size, ANALYSIS_SIZE);
-    const analysis = new Normaliser(size, size, place(analysisSize, analysisSize, analysisSize), analysisSize);
+    const analysisSize = analysisSide(size);
+    const fullBytes = size * size * 3;
+    // The analysis rows follow the full frame unless the two are the same image.
+    const frameBytes = analysisSize === size ? fullBytes : fullBytes + size * analysisSize * 3;
     const child = spawn(ffmpegPath(), ffmpegArgs(path, size), { stdio: ['ignore', 'pipe', 'pipe'] });
-    const spawnFailed = new Promise<never>((_, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          new FramesiftError(
-            ErrorCode.DECODER_UNAVAILABLE,
-            `Expected an ffmpeg binary (FFMPEG_PATH, ffmpeg-static or ffmpeg on PATH) but starting it failed: ${error.message}`,
-            { cause: error },
-          ),
+    // A failed start ends the output stream with the error; racing every read against a
+    // pending promise instead would keep each chunk reachable until the file is done.
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      child.stdout.destroy(
+        new FramesiftError(
+          ErrorCode.DECODER_UNAVAILABLE,
+          `Expected an ffmpeg binary (FFMPEG_PATH, ffmpeg-static or ffmpeg on PATH) but starting it failed: ${error.message}`,
+          { cause: error },
         ),
-      );
-    });
-    spawnFailed.catch(() => undefined);
+      ),
+    );
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
     const times: number[] = [];
@@ -118,15 +129,12 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
       });
 
     let index = 0;
-    // Chunks are copied straight into the frame being filled, so no pipe data is concatenated.
-    let frame = new Uint8Array(frameBytes);
+    // One buffer for the frame being filled: chunks are copied straight in, so no pipe data is concatenated.
+    const frame = new Uint8Array(frameBytes);
     let filled = 0;
     try {
-      const stdout = child.stdout[Symbol.asyncIterator]();
-      while (true) {
-        const chunk = await Promise.race([stdout.next(), spawnFailed]);
-        if (chunk.done) break;
-        const data = chunk.value as Buffer;
+      for await (const chunk of child.stdout) {
+        const data = chunk as Buffer;
         for (let offset = 0; offset < data.length; ) {
           const take = Math.min(frameBytes - filled, data.length - offset);
           frame.set(data.subarray(offset, offset + take), filled);
@@ -138,10 +146,13 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
           // showinfo logs a frame before ffmpeg writes it, so its time is due on stderr.
           while (times.length <= index && !stderrDone) await new Promise<void>((resolve) => (wake = resolve));
           const timeMs = (times[index] ?? times[times.length - 1] ?? 0) - (times[0] ?? 0);
-          const rgb = frame;
-          yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysis.normalise(rgb, 0), size: analysisSize }, () => rgb);
+          const shown = index;
+          const render = () => {
+            if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
+            return frame.slice(0, fullBytes);
+          };
+          yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysisOf(frame, size, analysisSize), size: analysisSize }, render);
           index++;
-          frame = new Uint8Array(frameBytes);
           filled = 0;
         }
       }
@@ -174,4 +185,15 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     },
     frames,
   };
+}
+
+/** The analysis image: the left `side` pixels of the rows after the S×S frame (or the frame itself). */
+function analysisOf(frame: Uint8Array, size: number, side: number): Uint8Array {
+  if (side === size) return frame.slice(0, size * size * 3);
+  const out = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++) {
+    const from = ((size + y) * size) * 3;
+    out.set(frame.subarray(from, from + side * 3), y * side * 3);
+  }
+  return out;
 }

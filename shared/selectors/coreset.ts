@@ -1,5 +1,6 @@
 import { descriptorDistance } from '../analysis/pixels.ts';
 import { numberInRange } from '../is.ts';
+import type { Frame } from '../media/frame.ts';
 import {
   DEFAULT_MAX_KEY_FRAMES,
   parseMaxKeyFrames,
@@ -20,11 +21,16 @@ export interface CoresetOptions {
  * Descriptor: the frame's 16×16 RGB area means in [0, 1]; distance: their RMS
  * difference, so 0 is identical and 1 is black against white. The first frame
  * seeds the set, which makes the result deterministic; ties go to the earlier frame.
- * It needs every descriptor before it can choose, so its frames come from a second decode.
+ *
+ * Nothing is decoded twice, so the traversal runs over a pool of frames kept at S×S
+ * as they stream: a frame joins when it is farther than the pool's radius from every
+ * member, and when the pool overflows the radius doubles and the pool is thinned
+ * in frame order (the doubling algorithm for streaming k-center). Every frame left
+ * out is within the radius of a member. Version 2: picks come from that pool.
  */
 export const coresetSelector: SelectorDefinition<CoresetOptions> = {
   name: 'coreset',
-  version: 1,
+  version: 2,
   defaults: Object.freeze({ maxKeyFrames: DEFAULT_MAX_KEY_FRAMES, minDistance: 0.02 }),
   parse(raw) {
     rejectUnknown('coreset', raw, this.defaults);
@@ -35,18 +41,57 @@ export const coresetSelector: SelectorDefinition<CoresetOptions> = {
     };
   },
   create({ maxKeyFrames, minDistance }) {
-    const descriptors: Float32Array[] = [];
+    const pool = new DiversePool(maxKeyFrames * POOL_PER_KEY_FRAME, minDistance);
     return {
       push(frame) {
-        descriptors.push(frame.descriptor);
+        pool.offer(frame);
         return false;
       },
       finish() {
-        return { picks: farthestFirst(descriptors, maxKeyFrames, minDistance) };
+        const members = pool.members;
+        const picks = farthestFirst(members.map((f) => f.descriptor), maxKeyFrames, minDistance);
+        return { picks: picks.map(({ index, score }) => ({ index: members[index]!.index, score, frame: members[index] })) };
       },
     };
   },
 };
+
+/** Pool members per key frame asked for: 80 S×S frames (about 16 MB at 256) for the default 10. */
+const POOL_PER_KEY_FRAME = 8;
+
+class DiversePool {
+  readonly #capacity: number;
+  #radius: number;
+  #members: Frame[] = [];
+
+  constructor(capacity: number, radius: number) {
+    this.#capacity = capacity;
+    this.#radius = radius;
+  }
+
+  get members(): readonly Frame[] {
+    return this.#members;
+  }
+
+  offer(frame: Frame): void {
+    const descriptor = frame.descriptor;
+    if (this.#members.length > 0 && this.#members.some((m) => descriptorDistance(m.descriptor, descriptor) <= this.#radius)) return;
+    this.#members.push(frame.keep());
+    while (this.#members.length > this.#capacity) this.#thin();
+  }
+
+  #thin(): void {
+    const members = this.#members;
+    let closest = Infinity;
+    for (let i = 0; i < members.length; i++) {
+      for (let j = 0; j < i; j++) closest = Math.min(closest, descriptorDistance(members[i]!.descriptor, members[j]!.descriptor));
+    }
+    this.#radius = Math.max(2 * this.#radius, closest);
+    const kept: Frame[] = [];
+    for (const m of members) if (kept.every((k) => descriptorDistance(k.descriptor, m.descriptor) > this.#radius)) kept.push(m);
+    this.#members = kept;
+  }
+}
 
 export function farthestFirst(points: readonly Float32Array[], k: number, minDistance: number): Choice[] {
   if (points.length === 0) return [];

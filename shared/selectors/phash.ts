@@ -14,10 +14,14 @@ export interface PhashOptions {
   maxKeyFrames: number;
 }
 
-/** The dedupe module's rule: compare with the last *kept* frame, so slow drift still yields new frames. */
+/**
+ * The dedupe module's rule: compare with the last *kept* frame, so slow drift still yields new frames.
+ * Version 2: GIF frames are now area-averaged in both directions (libvips shrank widths
+ * linearly before), which moved one corpus pick.
+ */
 export const phashSelector: SelectorDefinition<PhashOptions> = {
   name: 'phash',
-  version: 1,
+  version: 2,
   defaults: Object.freeze({ threshold: 90, maxKeyFrames: DEFAULT_MAX_KEY_FRAMES }),
   parse(raw) {
     rejectUnknown('phash', raw, this.defaults);

@@ -9,6 +9,7 @@ import {
   type SelectorDefinition,
   type Shot,
 } from './selector.ts';
+import { ShotMiddles } from './middles.ts';
 
 export interface SceneOptions {
   /** Least content change (descriptor RMS distance, 0–1) between two frames for a cut. */
@@ -35,11 +36,13 @@ export interface SceneOptions {
  *
  * Representative frame: the middle frame of each shot, floor((first + last) / 2),
  * clear of the transitions at both ends. Over maxKeyFrames shots, the longest win.
- * Shots are known only at the end, so representatives come from a second decode.
+ * Shots are known only at the end, so the frames that may still be a middle are
+ * kept as they stream (see middles.ts): exact for shots up to 26 frames, within
+ * about length/32 frames of the middle for longer ones. Version 2: that bound.
  */
 export const sceneSelector: SelectorDefinition<SceneOptions> = {
   name: 'scene',
-  version: 1,
+  version: 2,
   defaults: Object.freeze({
     threshold: 0.08,
     ratio: 3,
@@ -60,16 +63,21 @@ export const sceneSelector: SelectorDefinition<SceneOptions> = {
   },
   create(options) {
     const detector = new CutDetector(options);
+    const middles = new ShotMiddles(options.maxKeyFrames, options.window);
     let frames = 0;
     return {
       push(frame) {
         detector.push(frame);
+        middles.push(frame, detector.openShotStart);
         frames = frame.index + 1;
         return false;
       },
       finish() {
         const shots = detector.finish();
-        return { shots: shots.map(({ startFrame, startMs }) => ({ startFrame, startMs })), picks: representatives(shots, frames, options.maxKeyFrames) };
+        return {
+          shots: shots.map(({ startFrame, startMs }) => ({ startFrame, startMs })),
+          picks: middles.resolve(representatives(shots, frames, options.maxKeyFrames)),
+        };
       },
     };
   },
@@ -89,6 +97,11 @@ class CutDetector {
 
   constructor(options: SceneOptions) {
     this.#options = options;
+  }
+
+  /** First frame of the newest shot accepted so far. */
+  get openShotStart(): number {
+    return this.#shots[this.#shots.length - 1]!.startFrame;
   }
 
   push(frame: Frame): void {

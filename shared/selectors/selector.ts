@@ -5,6 +5,8 @@ import { invalidOption, positiveInteger } from '../is.ts';
 export interface Choice {
   index: number;
   score: number | null;
+  /** The frame itself, kept (rendered at S×S) by a selector that decides at the end. */
+  frame?: Frame;
 }
 
 /** A shot found by cut detection: where it starts. */
@@ -22,8 +24,10 @@ export interface SelectorOutcome {
 /**
  * Frames in, decisions out. A selector sees every frame once, in order, and
  * answers whether the engine should keep that frame's pixels because it is
- * picked or may still be. Frames it did not ask to keep but picks in the end
- * are decoded again, so a selector that decides late costs a second pass.
+ * picked. A frame's S×S pixels can be rendered only while it is the newest
+ * frame, and nothing is decoded twice, so a selector that decides at the end
+ * keeps its own bounded set of candidates (`frame.keep()`) and hands the
+ * chosen ones back in its picks.
  */
 export interface Selector {
   push(frame: Frame): boolean;

@@ -25,7 +25,8 @@ export function ffmpeg(args: string[]): void {
 export async function decodeAll(path: string, size = 256): Promise<{ frames: Frame[]; info: Awaited<ReturnType<typeof openMedia>> }> {
   const source = await openMedia(path, { size, limits: resolveLimits() });
   const frames: Frame[] = [];
-  for await (const frame of source.frames()) frames.push(frame);
+  // A frame's full image can be rendered only while it is the newest one.
+  for await (const frame of source.frames()) frames.push(frame.keep());
   return { frames, info: source };
 }
 

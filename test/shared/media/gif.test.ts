@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveDelay, openGif } from '../../../shared/media/gif.ts';
+import type { Frame } from '../../../shared/media/frame.ts';
 import { resolveLimits } from '../../../shared/media/limits.ts';
 import { sniffFile } from '../../../shared/media/sniff.ts';
 import { syntheticClips } from '../../../scripts/synthetic/clips.ts';
@@ -26,21 +27,40 @@ describe('GIF decoding', () => {
     expect(once.info.info.loopCount).toBe(1);
   });
 
-  it('gives the same frames whether decoded in one window or many', async () => {
+  it('gives the same frames when the stream is read again from the start', async () => {
     const clip = syntheticClips()[0]!;
-    const path = writeGif(dir, 'windows.gif', clip.width, clip.height, clip.frames);
+    const path = writeGif(dir, 'again.gif', clip.width, clip.height, clip.frames);
     const sniffed = await sniffFile(path);
-    const read = async (windowBytes?: number) => {
-      const source = await openGif(path, sniffed, { size: 128, limits: resolveLimits(), deadline: Date.now() + 60_000, windowBytes });
+    const source = await openGif(path, sniffed, { size: 128, limits: resolveLimits(), deadline: Date.now() + 60_000 });
+    const read = async () => {
       const out: Uint8Array[] = [];
-      for await (const frame of source.frames()) out.push(frame.rgb);
+      for await (const frame of source.frames()) out.push(frame.keep().rgb);
       return out;
     };
-    const whole = await read();
-    // 128×96×3 bytes a frame: windows of 5 frames, so 48 frames take 10 calls.
-    const windowed = await read(128 * 96 * 3 * 5);
-    expect(windowed.length).toBe(48);
-    expect(windowed).toEqual(whole);
+    const first = await read();
+    expect(first.length).toBe(48);
+    expect(await read()).toEqual(first);
+  });
+
+  it('renders a frame at full size only while it is still on the canvas', async () => {
+    const clip = syntheticClips()[0]!;
+    const path = writeGif(dir, 'late.gif', clip.width, clip.height, clip.frames);
+    const source = await openGif(path, await sniffFile(path), { size: 128, limits: resolveLimits(), deadline: Date.now() + 60_000 });
+    const frames: Frame[] = [];
+    for await (const frame of source.frames()) {
+      frames.push(frame);
+      if (frames.length === 2) break;
+    }
+    expect(() => frames[0]!.rgb).toThrow(/rendered after frame 1 was drawn/);
+    expect(frames[1]!.rgb).toHaveLength(128 * 128 * 3);
+  });
+
+  it('checks the frame limit from the block structure, before decoding', async () => {
+    const frames = [0, 1, 2, 3].map((i) => solidFrame(8, 8, [i * 60, 0, 0, 255]));
+    const path = writeGif(dir, 'four.gif', 8, 8, frames);
+    await expect(openGif(path, await sniffFile(path), { size: 64, limits: resolveLimits({ maxFrames: 3 }), deadline: Date.now() + 60_000 })).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+    });
   });
 
   it('decodes sub-rectangle frames with disposal as a browser shows them', async () => {

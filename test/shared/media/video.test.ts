@@ -29,6 +29,25 @@ describe('video decoding through ffmpeg', () => {
     expect(pixel(frames[100]!, 128, 55)).toEqual([0, 0, 0]);
   });
 
+  it('delivers each frame with its 128×128 analysis image, the full frame area-averaged 2:1', async () => {
+    const { frames } = await decodeAll(corpusPath('videos/Zulko__moviepy__big_buck_bunny_0_30.webm'));
+    for (const frame of [frames[0]!, frames[300]!, frames[719]!]) {
+      expect(frame.analysisSize).toBe(128);
+      let worst = 0;
+      for (let y = 0; y < 128; y++) {
+        for (let x = 0; x < 128; x++) {
+          for (let c = 0; c < 3; c++) {
+            const at = (yy: number, xx: number) => frame.rgb[(yy * 256 + xx) * 3 + c]!;
+            const mean = (at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x) + at(2 * y + 1, 2 * x + 1)) / 4;
+            worst = Math.max(worst, Math.abs(frame.analysis[(y * 128 + x) * 3 + c]! - mean));
+          }
+        }
+      }
+      // ffmpeg's area scaler rounds in its own fixed point.
+      expect(worst).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('honours rotation metadata', async () => {
     const { info } = await decodeAll(at('rotated.mp4'));
     expect([info.info.width, info.info.height]).toEqual([90, 160]);

@@ -1,0 +1,183 @@
+/**
+ * Frame-by-frame compositing with libnsgif's rules (libvips' GIF decoder):
+ * one RGBA canvas, one saved copy for "restore to previous", one index buffer.
+ * Pixels are written as whole 32-bit words from a 32-bit palette. Alpha is
+ * composited over black as it is drawn, so a transparent pixel is stored as
+ * black: a GIF's pixels are either opaque or fully transparent, which makes
+ * that exact, and readers ignore the fourth byte.
+ */
+import { Disposal, type GifFrameInfo, type GifLayout } from './scan.ts';
+import { LzwDecoder } from './lzw.ts';
+
+/** A rectangle of the canvas, already clipped to it. */
+export interface CanvasRect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export const NOTHING: CanvasRect = Object.freeze({ left: 0, top: 0, width: 0, height: 0 });
+
+export class GifCanvas {
+  readonly width: number;
+  readonly height: number;
+  /** Packed RGBA rows of the composited canvas (the alpha byte is not meaningful). */
+  readonly rgba: Uint8Array;
+  readonly #pixels: Uint32Array;
+  readonly #bytes: Uint8Array;
+  readonly #layout: GifLayout;
+  readonly #indices: Uint8Array;
+  readonly #lzw = new LzwDecoder();
+  readonly #palette = new Uint32Array(256);
+  readonly #paletteBytes = new Uint8Array(this.#palette.buffer);
+  readonly #background: number;
+  #saved: Uint32Array | null = null;
+  #previous: { frame: GifFrameInfo; rect: CanvasRect } | null = null;
+
+  constructor(bytes: Uint8Array, layout: GifLayout) {
+    this.#bytes = bytes;
+    this.#layout = layout;
+    this.width = layout.width;
+    this.height = layout.height;
+    this.#pixels = new Uint32Array(layout.width * layout.height);
+    this.rgba = new Uint8Array(this.#pixels.buffer);
+    this.#indices = new Uint8Array(Math.max(1, ...layout.frames.map((f) => indexPixels(f, layout))));
+    const bg = layout.backgroundIndex;
+    const colour = new Uint8Array(4);
+    if (layout.paletteOffset >= 0 && bg < layout.paletteEntries) colour.set(bytes.subarray(layout.paletteOffset + bg * 3, layout.paletteOffset + bg * 3 + 3));
+    colour[3] = 255;
+    this.#background = new Uint32Array(colour.buffer)[0]!;
+  }
+
+  /**
+   * Dispose of the previous frame, then draw this one. Returns the part of the canvas that
+   * may have changed, and what was wrong with the frame's data, if anything; `empty` when a
+   * frame that should have pixels decoded none (libvips calls that invalid frame data).
+   */
+  draw(frame: GifFrameInfo): { changed: CanvasRect; problem: string | null; empty?: boolean } {
+    const disposed = this.#dispose();
+    const rect = clip(frame, this.width, this.height);
+    if (frame.disposal === Disposal.RESTORE_PREVIOUS) this.#save(rect);
+    this.#previous = { frame, rect };
+    const changed = union(disposed, rect);
+    if (rect.width === 0 || rect.height === 0) return { changed, problem: null };
+    const limit = indexPixels(frame, this.#layout);
+    const { pixels, problem } = this.#lzw.decode(this.#bytes, frame.dataOffset, this.#indices, limit);
+    this.#paint(frame, rect, pixels);
+    if (pixels === 0) return { changed, problem: problem ?? 'no pixels in its image data', empty: true };
+    return { changed, problem };
+  }
+
+  #paint(frame: GifFrameInfo, rect: CanvasRect, pixels: number): void {
+    const palette = this.#loadPalette(frame);
+    const indices = this.#indices;
+    const canvas = this.#pixels;
+    const transparent = frame.transparentIndex;
+    const rows = Math.ceil(pixels / frame.width);
+    const rowOf = frame.interlaced ? interlacedRows(frame.height) : null;
+    for (let k = 0; k < rows; k++) {
+      const y = frame.top + (rowOf ? rowOf[k]! : k);
+      if (y >= this.height) continue;
+      const from = k * frame.width;
+      const count = Math.min(rect.width, pixels - from);
+      let out = y * this.width + frame.left;
+      if (transparent < 0) {
+        for (let i = from, stop = from + count; i < stop; i++, out++) canvas[out] = palette[indices[i]!]!;
+        continue;
+      }
+      for (let i = from, stop = from + count; i < stop; i++, out++) {
+        const index = indices[i]!;
+        if (index !== transparent) canvas[out] = palette[index]!;
+      }
+    }
+  }
+
+  /** The frame's own palette, else the global one, else libnsgif's default (black, white); missing entries are black. */
+  #loadPalette(frame: GifFrameInfo): Uint32Array {
+    const bytes = this.#paletteBytes;
+    bytes.fill(0);
+    const [offset, entries] =
+      frame.paletteOffset >= 0 ? [frame.paletteOffset, frame.paletteEntries] : [this.#layout.paletteOffset, this.#layout.paletteEntries];
+    if (offset >= 0) {
+      for (let i = 0; i < entries; i++) {
+        bytes[i * 4] = this.#bytes[offset + i * 3]!;
+        bytes[i * 4 + 1] = this.#bytes[offset + i * 3 + 1]!;
+        bytes[i * 4 + 2] = this.#bytes[offset + i * 3 + 2]!;
+      }
+    } else {
+      bytes.fill(255, 4, 7);
+    }
+    return this.#palette;
+  }
+
+  /** Returns the rectangle it restored. */
+  #dispose(): CanvasRect {
+    const previous = this.#previous;
+    if (!previous) return NOTHING;
+    const { frame, rect } = previous;
+    if (frame.disposal === Disposal.RESTORE_PREVIOUS && this.#saved) {
+      this.#copyRect(this.#saved, this.#pixels, rect);
+    } else if (frame.disposal === Disposal.RESTORE_BACKGROUND || frame.disposal === Disposal.RESTORE_PREVIOUS) {
+      // "Restore to background" clears to transparent (black here) only when the frame had transparency.
+      this.#fill(rect, frame.transparentIndex >= 0 ? 0 : this.#background);
+    } else {
+      return NOTHING;
+    }
+    return rect;
+  }
+
+  #save(rect: CanvasRect): void {
+    this.#saved ??= new Uint32Array(this.#pixels.length);
+    this.#copyRect(this.#pixels, this.#saved, rect);
+  }
+
+  #copyRect(from: Uint32Array, to: Uint32Array, rect: CanvasRect): void {
+    for (let y = rect.top; y < rect.top + rect.height; y++) {
+      const start = y * this.width + rect.left;
+      to.set(from.subarray(start, start + rect.width), start);
+    }
+  }
+
+  #fill(rect: CanvasRect, colour: number): void {
+    for (let y = rect.top; y < rect.top + rect.height; y++) {
+      const start = y * this.width + rect.left;
+      this.#pixels.fill(colour, start, start + rect.width);
+    }
+  }
+}
+
+export function clip(frame: GifFrameInfo, width: number, height: number): CanvasRect {
+  if (frame.left >= width || frame.top >= height) return NOTHING;
+  return { left: frame.left, top: frame.top, width: Math.min(frame.width, width - frame.left), height: Math.min(frame.height, height - frame.top) };
+}
+
+export function union(a: CanvasRect, b: CanvasRect): CanvasRect {
+  if (a.width === 0 || a.height === 0) return b;
+  if (b.width === 0 || b.height === 0) return a;
+  const left = Math.min(a.left, b.left);
+  const top = Math.min(a.top, b.top);
+  const right = Math.max(a.left + a.width, b.left + b.width);
+  const bottom = Math.max(a.top + a.height, b.top + b.height);
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+/**
+ * Indices worth decoding: a progressive frame's rows come in four passes, so all of
+ * them; a plain frame stops at the canvas' last row.
+ */
+export function indexPixels(frame: GifFrameInfo, layout: Pick<GifLayout, 'width' | 'height'>): number {
+  if (frame.left >= layout.width || frame.top >= layout.height) return 0;
+  const rows = frame.interlaced ? frame.height : Math.min(frame.height, layout.height - frame.top);
+  return rows * frame.width;
+}
+
+/** Row of the k-th decoded row of an interlaced image: every 8th from 0, every 8th from 4, every 4th from 2, every 2nd from 1. */
+function interlacedRows(height: number): Int32Array {
+  const rows = new Int32Array(height);
+  let k = 0;
+  for (const [start, step] of [[0, 8], [4, 8], [2, 4], [1, 2]] as const) {
+    for (let y = start; y < height; y += step) rows[k++] = y;
+  }
+  return rows;
+}
