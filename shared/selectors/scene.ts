@@ -1,14 +1,13 @@
-import { descriptorDistance, histogramDistance } from '../analysis/pixels.ts';
-import { numberInRange, parseSpan, positiveInteger, spanReached, type Span } from '../is.ts';
-import type { Frame } from '../media/frame.ts';
+import { numberInRange, parseSpan, positiveInteger, type Span } from '../is.ts';
 import {
   DEFAULT_MAX_KEY_FRAMES,
   parseMaxKeyFrames,
   rejectUnknown,
   type Choice,
   type SelectorDefinition,
-  type Shot,
 } from './selector.ts';
+import { adaptiveRatio, decideShots, type DetectedShot } from './shot-decisions.ts';
+import { SignalTracker } from './shot-signals.ts';
 
 export interface SceneOptions {
   /** Least content change (descriptor RMS distance, 0–1) between two frames for a cut. */
@@ -41,10 +40,10 @@ export const sceneSelector: SelectorDefinition<SceneOptions> = {
   name: 'scene',
   version: 1,
   defaults: Object.freeze({
-    threshold: 0.08,
-    ratio: 3,
+    threshold: 0.3,
+    ratio: 2.5,
     window: 2,
-    minShotLength: { frames: 5 },
+    minShotLength: { frames: 3 },
     maxKeyFrames: DEFAULT_MAX_KEY_FRAMES,
   }),
   parse(raw) {
@@ -59,95 +58,44 @@ export const sceneSelector: SelectorDefinition<SceneOptions> = {
     };
   },
   create(options) {
-    const detector = new CutDetector(options);
-    let frames = 0;
+    const tracker = new SignalTracker();
+    const stats: Array<Record<string, number>> = [];
     return {
       push(frame) {
-        detector.push(frame);
-        frames = frame.index + 1;
+        tracker.push(frame.index, frame.timeMs, frame.analysis, frame.analysisSize);
+        const s = tracker.signals;
+        frame.stats.content = s.change[frame.index]!;
+        frame.stats.contrast = s.contrast[frame.index]!;
+        frame.stats.luma = s.luma[frame.index]!;
+        stats.push(frame.stats);
         return false;
       },
       finish() {
-        const shots = detector.finish();
-        return { shots: shots.map(({ startFrame, startMs }) => ({ startFrame, startMs })), picks: representatives(shots, frames, options.maxKeyFrames) };
+        const s = tracker.signals;
+        // Written now: the blend test of a frame needs the frames after it, and the ratio its neighbours.
+        stats.forEach((frameStats, i) => {
+          frameStats.blend = s.blend[i]!;
+          const ratio = adaptiveRatio(s.change, i, options.window);
+          if (i > 0 && Number.isFinite(ratio)) frameStats.adaptiveRatio = ratio;
+        });
+        const shots = decideShots(s, options);
+        return {
+          shots: shots.map(({ cutScore: _, ...shot }) => shot),
+          picks: representatives(shots, s.change.length, options.maxKeyFrames),
+        };
       },
     };
   },
 };
 
-interface DetectedShot extends Shot {
-  cutScore: number | null;
-}
-
-class CutDetector {
-  readonly #options: SceneOptions;
-  /** Content change of frame i against frame i−1; index 0 has none. */
-  readonly #changes: number[] = [];
-  /** The last few frames, for the flash test and for writing stats once a frame is judged. */
-  readonly #recent = new Map<number, Frame>();
-  readonly #shots: DetectedShot[] = [];
-
-  constructor(options: SceneOptions) {
-    this.#options = options;
-  }
-
-  push(frame: Frame): void {
-    const previous = this.#recent.get(frame.index - 1);
-    this.#changes.push(previous ? contentChange(previous, frame) : 0);
-    this.#recent.set(frame.index, frame);
-    if (frame.index === 0) this.#shots.push({ startFrame: 0, startMs: frame.timeMs, cutScore: null });
-    frame.stats.content = this.#changes[frame.index]!;
-    this.#judge(frame.index - this.#options.window);
-    this.#recent.delete(frame.index - 2 * this.#options.window - 2);
-  }
-
-  finish(): DetectedShot[] {
-    const last = this.#changes.length - 1;
-    for (let i = Math.max(1, last - this.#options.window + 1); i <= last; i++) this.#judge(i);
-    return this.#shots;
-  }
-
-  #judge(i: number): void {
-    if (i < 1) return;
-    const { threshold, ratio, window, minShotLength } = this.#options;
-    const change = this.#changes[i]!;
-    const frame = this.#recent.get(i)!;
-    let sum = 0;
-    let count = 0;
-    for (let j = Math.max(1, i - window); j <= Math.min(this.#changes.length - 1, i + window); j++) {
-      if (j === i) continue;
-      sum += this.#changes[j]!;
-      count++;
-    }
-    const around = count ? sum / count : 0;
-    const adaptive = around > 0 ? change / around : change > 0 ? Infinity : 0;
-    if (Number.isFinite(adaptive)) frame.stats.adaptiveRatio = adaptive;
-    if (change < threshold || adaptive < ratio) return;
-    if (this.#isFlash(i, change)) return;
-    const shotStart = this.#shots[this.#shots.length - 1]!;
-    if (!spanReached(minShotLength, { index: shotStart.startFrame, timeMs: shotStart.startMs }, frame)) return;
-    this.#shots.push({ startFrame: i, startMs: frame.timeMs, cutScore: change });
-  }
-
-  /** Frame i starts or ends a flash when the frames either side of the flash look alike. */
-  #isFlash(i: number, change: number): boolean {
-    const alike = (a: number, b: number) => {
-      const x = this.#recent.get(a);
-      const y = this.#recent.get(b);
-      return x !== undefined && y !== undefined && contentChange(x, y) < change / 2;
-    };
-    return alike(i - 1, i + 1) || alike(i - 2, i);
-  }
-}
-
-export function contentChange(a: Frame, b: Frame): number {
-  return (descriptorDistance(a.descriptor, b.descriptor) + histogramDistance(a.histogram, b.histogram)) / 2;
-}
-
+/** The middle of each shot, clear of the transitions that open and close it. */
 function representatives(shots: DetectedShot[], frames: number, maxKeyFrames: number): Choice[] {
   const spans = shots.map((shot, k) => {
-    const end = (shots[k + 1]?.startFrame ?? frames) - 1;
-    return { index: Math.floor((shot.startFrame + end) / 2), length: end - shot.startFrame + 1, score: shot.cutScore };
+    const next = shots[k + 1];
+    const first = shot.transition?.kind === 'gradual' ? shot.transition.lastFrame + 1 : shot.startFrame;
+    const end = (next?.transition?.kind === 'gradual' ? next.transition.firstFrame : (next?.startFrame ?? frames)) - 1;
+    const [a, b] = first <= end ? [first, end] : [shot.startFrame, Math.max(shot.startFrame, (next?.startFrame ?? frames) - 1)];
+    return { index: Math.floor((a + b) / 2), length: b - a + 1, score: shot.cutScore };
   });
   const kept = [...spans].sort((a, b) => b.length - a.length || a.index - b.index).slice(0, maxKeyFrames);
   return kept.sort((a, b) => a.index - b.index).map(({ index, score }) => ({ index, score }));
