@@ -5,8 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { extractKeyFrames } from '../../shared/index.ts';
+import { DEFAULT_SIZE, resolveSelector } from '../../shared/index.ts';
 import { ffmpegPath } from '../../shared/media/ffmpeg.ts';
+import { openMedia, resolveLimits } from '../../shared/media/index.ts';
 import type { ClipTruth } from '../synthetic/clips.ts';
 import { writeSyntheticClips } from '../synthetic/write.ts';
 import { CORPUS_RULE, cutCorpus } from './cut-corpus.ts';
@@ -28,10 +29,17 @@ export async function ffmpegCuts(path: string, threshold = FFMPEG_SCENE_THRESHOL
   return cuts;
 }
 
-/** The start of every shot after the first: hard cuts, and the middle of each gradual transition. */
+/**
+ * The start of every shot after the first (hard cuts, and the middle of each
+ * gradual transition), from the scene selector with its defaults. Only the
+ * decisions are needed, so frames go straight to the selector and no key
+ * frame is rendered.
+ */
 export async function framesiftCuts(path: string): Promise<number[]> {
-  const { record } = await extractKeyFrames(path, { selector: 'scene' });
-  return record.shots!.slice(1).map((shot) => shot.startFrame);
+  const source = await openMedia(path, { size: DEFAULT_SIZE, limits: resolveLimits() });
+  const selector = resolveSelector('scene').create();
+  for await (const frame of source.frames()) selector.push(frame);
+  return selector.finish().shots!.slice(1).map((shot) => shot.startFrame);
 }
 
 export interface FileResult {

@@ -6,12 +6,16 @@ import type { ExtractOptions } from '../../shared/index.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../shared/index.ts';
 
 /** Flags read by the engine itself; every other `--flag value` is a selector option. */
-const ENGINE_FLAGS = new Set(['selector', 'size', 'out', 'frame-stats', 'static-energy', 'help']);
+const ENGINE_FLAGS = new Set(['selector', 'size', 'out', 'frame-stats', 'stats', 'static-energy', 'help']);
 const LIMIT_FLAGS = new Map(Object.keys(DEFAULT_LIMITS).map((key) => [kebab(key), key as keyof Limits]));
 
 export interface ExtractCommand {
   file: string;
   out: string | undefined;
+  /** Where to write every frame's scores as CSV (--stats FILE.csv). */
+  stats: string | undefined;
+  /** Whether the printed record keeps every frame's scores (--frame-stats). */
+  frameStatsInRecord: boolean;
   options: ExtractOptions;
 }
 
@@ -30,6 +34,9 @@ export function parseExtractArgs(argv: string[]): ExtractCommand {
     flags.set(name, value);
   }
   if (positional.length !== 1) throw new UsageError(`Expected exactly one file but received ${positional.length}`);
+  const stats = flags.get('stats');
+  if (stats === 'true') throw new UsageError('Expected a file name after --stats, as in --stats stats.csv');
+  const frameStatsInRecord = flags.get('frame-stats') === 'true';
 
   const selectorOptions: Record<string, unknown> = {};
   const limits: Partial<Limits> = {};
@@ -41,13 +48,15 @@ export function parseExtractArgs(argv: string[]): ExtractCommand {
   return {
     file: positional[0]!,
     out: flags.get('out'),
+    stats,
+    frameStatsInRecord,
     options: {
       selector: flags.get('selector'),
       selectorOptions,
       limits,
       ...(flags.has('size') && { size: Number(flags.get('size')) }),
       ...(flags.has('static-energy') && { staticEnergy: Number(flags.get('static-energy')) }),
-      frameStats: flags.get('frame-stats') === 'true',
+      frameStats: frameStatsInRecord || stats !== undefined,
     },
   };
 }

@@ -15,11 +15,13 @@ export const APPEARANCE_GRID = 16;
 
 /**
  * Contrast (RMS cell deviation, 0–1) below which a frame counts as flat: black,
- * white or one plain colour. 4 levels of 255 over 16×16 cell means is below
- * what a fade's last frames or compression noise on black leave, and far below
- * the darkest real picture (a night scene or text on black has tens of levels).
- * Below it the shape is shrunk in proportion instead of being divided by a tiny
- * number, so the noise of a near-black frame never looks like structure.
+ * white, one plain colour, or the last frames of a fade, snow or haze. 8 levels
+ * of 255 over 16×16 cell means is above what compression noise on black and
+ * the faint end of a fade leave, and below a dark scene that is meant to be
+ * seen (15 levels and more). Small text on black can fall under it and counts
+ * as flat, which still gives a cut when a picture follows. Below it the shape is
+ * shrunk in proportion instead of being divided by a tiny number, so the noise
+ * of a near-black frame never looks like structure.
  */
 export const FLAT_CONTRAST = 8 / 255;
 
@@ -79,6 +81,9 @@ export class ContentArea {
  * tipping a mass of like pixels (a white page, a plain sky) into another bin.
  */
 const TONE_LEVELS = 5;
+
+/** The tone histogram reads every TONE_STRIDE-th pixel of every TONE_STRIDE-th row. */
+const TONE_STRIDE = 2;
 
 export interface Appearance {
   /** Mean R, G, B, 0–1. */
@@ -158,27 +163,36 @@ function toneHistogram(rgb: Uint8Array, size: number, rect: Rect, mean: readonly
     lower[v] = Math.min(top - 1, Math.floor(u));
     share[v] = u - lower[v]!;
   }
-  const strides = [TONE_LEVELS * TONE_LEVELS, TONE_LEVELS, 1] as const;
+  const sr = TONE_LEVELS * TONE_LEVELS;
+  const sg = TONE_LEVELS;
   const counts = new Float64Array(TONE_LEVELS ** 3);
-  for (let y = rect.top; y <= rect.bottom; y++) {
+  let samples = 0;
+  // Every other pixel of every other row: a quarter of the pixels describe the tones as well.
+  for (let y = rect.top; y <= rect.bottom; y += TONE_STRIDE) {
     let p = (y * size + rect.left) * 3;
-    for (let x = rect.left; x <= rect.right; x++, p += 3) {
+    for (let x = rect.left; x <= rect.right; x += TONE_STRIDE, p += 3 * TONE_STRIDE) {
       const r = rgb[p]!;
       const g = rgb[p + 1]!;
       const b = rgb[p + 2]!;
-      const base = lower[r]! * strides[0] + lower[g]! * strides[1] + lower[b]!;
-      const [ur, ug, ub] = [share[r]!, share[g]!, share[b]!];
-      for (let corner = 0; corner < 8; corner++) {
-        const hr = corner & 4 ? ur : 1 - ur;
-        const hg = corner & 2 ? ug : 1 - ug;
-        const hb = corner & 1 ? ub : 1 - ub;
-        const bin = base + (corner & 4 ? strides[0] : 0) + (corner & 2 ? strides[1] : 0) + (corner & 1);
-        counts[bin] = counts[bin]! + hr * hg * hb;
-      }
+      const k = lower[r]! * sr + lower[g]! * sg + lower[b]!;
+      const r1 = share[r]!;
+      const g1 = share[g]!;
+      const b1 = share[b]!;
+      const r0 = 1 - r1;
+      const g0 = 1 - g1;
+      const b0 = 1 - b1;
+      counts[k] = counts[k]! + r0 * g0 * b0;
+      counts[k + 1] = counts[k + 1]! + r0 * g0 * b1;
+      counts[k + sg] = counts[k + sg]! + r0 * g1 * b0;
+      counts[k + sg + 1] = counts[k + sg + 1]! + r0 * g1 * b1;
+      counts[k + sr] = counts[k + sr]! + r1 * g0 * b0;
+      counts[k + sr + 1] = counts[k + sr + 1]! + r1 * g0 * b1;
+      counts[k + sr + sg] = counts[k + sr + sg]! + r1 * g1 * b0;
+      counts[k + sr + sg + 1] = counts[k + sr + sg + 1]! + r1 * g1 * b1;
+      samples++;
     }
   }
-  const pixels = (rect.bottom - rect.top + 1) * (rect.right - rect.left + 1);
-  return Float32Array.from(counts, (n) => n / pixels);
+  return Float32Array.from(counts, (n) => n / samples);
 }
 
 /** What the change measures read: an appearance, or a coarse copy kept for every frame. */

@@ -10,7 +10,7 @@ import type { FrameSignals } from './shot-signals.ts';
 export interface ShotRules {
   /** Least content change for a hard cut. */
   threshold: number;
-  /** A hard cut's change must be this many times the mean change of the frames around it. */
+  /** A hard cut's change must be this many times the mean change of the frames on its calmer side. */
   ratio: number;
   /** Frames on each side that make up "around it". */
   window: number;
@@ -41,7 +41,7 @@ const PASSAGE_MS = 500;
 
 /**
  * A shot that dims towards black and comes back within a second is one shot
- * with a change of light (a lamp, a cloud, a cut-out of the sun); a fade out
+ * with a change of light (a lamp switched off and on, a cloud over the sun); a fade out
  * and in to the same picture held longer than that is a deliberate pause.
  */
 const RETURN_MS = 1000;
@@ -53,9 +53,6 @@ const RETURN_MS = 1000;
  * noise and well below the near doubling of two steps of steady motion.
  */
 const ONE_STEP = 1.25;
-
-/** Contrast of a faint frame, where fades end: 8 levels of 255, twice the flat contrast. */
-const FAINT_CONTRAST = FLAT_CONTRAST;
 
 export function decideShots(signals: FrameSignals, rules: ShotRules): DetectedShot[] {
   const frames = signals.change.length;
@@ -142,14 +139,13 @@ function hardCuts({ change, lag2, lag3 }: FrameSignals, { threshold, ratio, wind
 
 /**
  * A fade to black or white lowers the contrast step by step: walking back from
- * the first faint frame, contrast rises while the fade lasts. It is a fade, not
- * a cut to black, when the frame before the faint one has already lost at least
+ * the first flat frame, contrast rises while the fade lasts. It is a fade, not
+ * a cut to black, when the frame before the flat one has already lost at least
  * half the contrast the fade began with; a cut drops from full contrast in one
- * frame. Fades in are the same read forward. Faint is under twice the flat
- * contrast: a fade into snow or haze ends short of flat.
+ * frame. Fades in are the same read forward.
  */
 function fadeBoundaries({ contrast, change }: FrameSignals, threshold: number): Boundary[] {
-  const flat = (i: number) => contrast[i]! < FAINT_CONTRAST;
+  const flat = (i: number) => contrast[i]! < FLAT_CONTRAST;
   const fades: Boundary[] = [];
   const ramp = (edge: number, step: 1 | -1) => {
     let end = edge;
