@@ -6,13 +6,22 @@ export interface CutScore {
   falseNegatives: number;
 }
 
+export interface ScoreRule {
+  /** Frames either side of a hard cut within which a detection hits it. */
+  tolerance: number;
+  /** Frames either side of a gradual range within which a detection counts as inside it. */
+  gradualTolerance: number;
+}
+
 /**
  * Scores detected cuts against hard-cut ground truth at ±`tolerance` frames,
  * matching one-to-one. One detection inside (or beside) a gradual transition is
  * neither right nor wrong, since that is where the shot changes; any more are
- * false positives, as is every other detection.
+ * false positives. A detection in a don't-care range is ignored; every other
+ * detection is false.
  */
-export function scoreCuts(detected: number[], truth: ClipTruth, tolerance = 1): CutScore {
+export function scoreCuts(detected: number[], truth: ClipTruth, rule: ScoreRule = { tolerance: 1, gradualTolerance: 1 }): CutScore {
+  const { tolerance, gradualTolerance } = rule;
   const unmatched = [...truth.cuts];
   const usedZones = new Set<number>();
   let truePositives = 0;
@@ -24,7 +33,8 @@ export function scoreCuts(detected: number[], truth: ClipTruth, tolerance = 1): 
       truePositives++;
       continue;
     }
-    const zone = truth.gradual.findIndex(([first, last]) => cut >= first - tolerance && cut <= last + tolerance);
+    if (truth.dontCare?.some(([first, last]) => cut >= first && cut <= last)) continue;
+    const zone = truth.gradual.findIndex(([first, last]) => cut >= first - gradualTolerance && cut <= last + gradualTolerance);
     if (zone >= 0 && !usedZones.has(zone)) {
       usedZones.add(zone);
       continue;

@@ -11,7 +11,8 @@ import { formatTable } from '../cli/table.ts';
 import { longClipFrames } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
 import { benchColdStarts, cliHelpPeakRssMb } from './coldstart.ts';
-import { benchCuts } from './cuts.ts';
+import { benchCuts, type SetResult } from './cuts.ts';
+import type { CutScore } from './cut-score.ts';
 import { benchFanOut } from './fan-out.ts';
 import { benchPipeline } from './pipeline.ts';
 import { notebookMissing, runNotebook } from './notebook.ts';
@@ -139,19 +140,28 @@ async function flatMemory(): Promise<void> {
 }
 
 async function cuts(): Promise<void> {
-  const seeds = [1, 2, 3, 4, 5, 6];
-  const r = await benchCuts(join(WORK, 'clips'), seeds);
-  console.log(`## Cut detection on ${r.clips} synthetic clips (${r.cuts} hard cuts, ${r.gradual} fades/dissolves, flashes, noise, fast motion), ±1 frame\n`);
-  table(
-    (['framesift', 'ffmpeg'] as const).map((who) => ({
-      detector: who === 'framesift' ? 'framesift scene (defaults)' : "ffmpeg select='gt(scene,0.3)'",
-      recall: fmt(r[who].recall, 3),
-      precision: fmt(r[who].precision, 3),
-      'true +': r[who].truePositives,
-      'false +': r[who].falsePositives,
-      'false −': r[who].falseNegatives,
-    })),
-  );
+  const r = await benchCuts(join(WORK, 'clips'));
+  const score = (s: CutScore) => `${s.truePositives}/${s.truePositives + s.falseNegatives}, ${s.falsePositives} false`;
+  const total = (detector: string, t: SetResult['framesift']) => ({
+    detector,
+    recall: fmt(t.recall, 3),
+    precision: fmt(t.precision, 3),
+    'true +': t.truePositives,
+    'false +': t.falsePositives,
+    'false −': t.falseNegatives,
+  });
+  for (const [title, set, rule] of [
+    ['generated clips', r.generated, '±1 frame'],
+    ['../shared/corpus/cuts', r.corpus, '±1 frame for a cut, ±2 around a gradual range, don\'t-care ignored'],
+  ] as const) {
+    const cutCount = set.files.reduce((n, f) => n + f.cuts, 0);
+    const gradualCount = set.files.reduce((n, f) => n + f.gradual, 0);
+    console.log(`## Cut detection on ${title}: ${set.files.length} files, ${cutCount} hard cuts, ${gradualCount} gradual transitions (${rule})\n`);
+    if (set === r.corpus || process.argv.includes('--per-file')) {
+      table(set.files.map((f) => ({ file: f.name, cuts: f.cuts, gradual: f.gradual, 'framesift scene': score(f.framesift), "ffmpeg scene>0.3": score(f.ffmpeg) })));
+    }
+    table([total('framesift scene (defaults)', set.framesift), total("ffmpeg select='gt(scene,0.3)'", set.ffmpeg)]);
+  }
 }
 
 async function pipeline(): Promise<void> {

@@ -39,6 +39,7 @@ const EXTRACT_SETTINGS = {
   out: { flag: 'out', default: undefined, parse: optional(text) } satisfies Setting<string | undefined>,
   size: { flag: 'size', default: undefined, parse: optional(positiveInteger) } satisfies Setting<number | undefined>,
   frameStats: { flag: 'frame-stats', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
+  stats: { flag: 'stats', default: undefined, parse: optional(text) } satisfies Setting<string | undefined>,
   staticEnergy: { flag: 'static-energy', default: undefined, parse: optional(number) } satisfies Setting<number | undefined>,
 };
 
@@ -53,6 +54,10 @@ export class UsageError extends Error {
 export interface ExtractCommand {
   file: string;
   out: string | undefined;
+  /** Where to write every frame's scores as CSV (--stats FILE.csv). */
+  stats: string | undefined;
+  /** Whether the printed record keeps every frame's scores (--frame-stats). */
+  frameStatsInRecord: boolean;
   options: ExtractOptions;
 }
 
@@ -64,13 +69,15 @@ export function parseExtractArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   return {
     file: positional[0]!,
     out: settings.out,
+    stats: settings.stats,
+    frameStatsInRecord: settings.frameStats,
     options: {
       selector: settings.selector,
       selectorOptions: selectorOptionsOf(unreadFlags(flags, { ...EXTRACT_SETTINGS, ...LIMIT_SETTINGS })),
       limits,
       ...(settings.size !== undefined && { size: settings.size }),
       ...(settings.staticEnergy !== undefined && { staticEnergy: settings.staticEnergy }),
-      frameStats: settings.frameStats,
+      frameStats: settings.frameStats || settings.stats !== undefined,
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Seeded synthetic clips with known structure: hard cuts, static stretches,
- * noise, fades, dissolves, one-frame flashes and fast motion. Each comes with
- * its ground truth, so selectors and cut detection can be scored exactly.
+ * noise, fades, dissolves, flashes, fast motion, brightness ramps over flat and
+ * textured fields, cuts to and from black, dark scenes, plain colour fields and
+ * shots of 3 and 4 frames. Each comes with its ground truth, so selectors and
+ * cut detection can be scored exactly.
  */
 import { seededRandom } from '../../shared/random.ts';
 import type { RgbaFrame } from './gif.ts';
@@ -15,6 +17,8 @@ export interface ClipTruth {
   cuts: number[];
   /** Gradual transitions [first, last]: one detection inside is fine, a burst is not. */
   gradual: Array<[number, number]>;
+  /** Frames where a detection is neither right nor wrong. */
+  dontCare?: Array<[number, number]>;
 }
 
 export interface Clip extends ClipTruth {
@@ -68,6 +72,47 @@ export function makeScene(seed: number, options: { speed?: number; pan?: number;
           out[p + 1] = c[1];
           out[p + 2] = c[2];
           out[p + 3] = 255;
+        }
+      }
+    },
+  };
+}
+
+/** A plain field whose colour may change with time: flat fields, black, ramps. */
+export function plainScene(colour: (t: number) => Rgb): Scene {
+  return {
+    render(t, out) {
+      const c = colour(t).map((v) => Math.round(Math.max(0, Math.min(255, v))));
+      for (let p = 0; p < out.length; p += 4) out.set([c[0]!, c[1]!, c[2]!, 255], p);
+    },
+  };
+}
+
+export const BLACK = plainScene(() => [0, 0, 0]);
+
+/** A scene whose brightness is scaled by `gain(t)`: a fade that never reaches black, or a dark scene. */
+export function dimmedScene(scene: Scene, gain: (t: number) => number): Scene {
+  return {
+    render(t, out) {
+      scene.render(t, out);
+      const g = gain(t);
+      for (let i = 0; i < out.length; i++) if (i % 4 !== 3) out[i] = Math.round(out[i]! * g);
+    },
+  };
+}
+
+/** A scene seen through a camera zooming into its centre, `rate` times the magnification per frame. */
+export function zoomingScene(scene: Scene, rate: number, width = CLIP_WIDTH, height = CLIP_HEIGHT): Scene {
+  const base = new Uint8Array(width * height * 4);
+  return {
+    render(t, out) {
+      scene.render(0, base);
+      const zoom = 1 + rate * t;
+      for (let y = 0; y < height; y++) {
+        const sy = Math.floor(height / 2 + (y - height / 2) / zoom);
+        for (let x = 0; x < width; x++) {
+          const sx = Math.floor(width / 2 + (x - width / 2) / zoom);
+          out.set(base.subarray((sy * width + sx) * 4, (sy * width + sx) * 4 + 4), (y * width + x) * 4);
         }
       }
     },
@@ -129,6 +174,14 @@ class ClipBuilder {
     return this;
   }
 
+  /** Fade `a` out to black and `b` in from it, `length` frames each: one transition, a dip. */
+  dip(a: Scene, b: Scene, length: number, fromA = 0): this {
+    const first = this.frames.length;
+    this.blend(a, undefined, length, fromA).blend(undefined, b, length);
+    this.gradual.splice(-2, 2, [first, this.frames.length - 1]);
+    return this;
+  }
+
   flash(colour: Rgb = [255, 255, 255]): this {
     const rgba = this.#blank();
     for (let i = 0; i < rgba.length; i += 4) rgba.set([...colour, 255], i);
@@ -166,6 +219,54 @@ export function syntheticClips(seed = 1): Clip[] {
       .shot(scene(9, { speed: 7, pan: 7 }), 16)
       .build('fast-motion'),
     clip().shot(a, 10).shot(b, 6).flash().shot(b, 6, { cut: false, from: 7 }).blend(b, c, 8, 13).shot(c, 10, { cut: false, from: 9 }).shot(d, 10).build('mixed'),
+    ...brightnessClips(seed, scene),
+  ];
+}
+
+/** Brightness, black, dark scenes, plain fields, short shots and motion within a shot: what real footage does. */
+function brightnessClips(seed: number, scene: (k: number, options?: Parameters<typeof makeScene>[1]) => Scene): Clip[] {
+  const clip = () => new ClipBuilder(CLIP_WIDTH, CLIP_HEIGHT);
+  const [a, b, c, d] = [scene(21), scene(22), scene(23), scene(24)];
+  const grey = 96 + ((seed * 37) % 96);
+  const triangle = (t: number, period: number) => Math.abs(((t / period) % 2) - 1);
+  // A grey field fading to black over 20 frames, held, and back; then the same as a smooth sine.
+  const flatRamp = plainScene((t) => {
+    const level = t < 40 ? grey * triangle(t + 20, 20) : grey * (0.5 - 0.5 * Math.cos((t - 40) / 4));
+    return [level, level, level];
+  });
+  const tinted = plainScene((t) => [grey * (1 - t / 60), grey * 0.8, grey * (0.4 + t / 100)]);
+  const dark = (s: Scene) => dimmedScene(s, () => 0.25);
+  const plain = (rgb: Rgb) => plainScene(() => rgb);
+  return [
+    clip().shot(flatRamp, 60).build('flat-ramp'),
+    clip().shot(tinted, 40).build('flat-tint-ramp'),
+    // Down to a third of the brightness and back, twice: darker, but still clearly a picture.
+    clip().shot(dimmedScene(a, (t) => 0.35 + 0.65 * triangle(t, 15)), 45).build('textured-ramp'),
+    clip().shot(a, 12).shot(BLACK, 10).blend(undefined, b, 8).shot(b, 12, { cut: false, from: 9 }).build('cut-to-black'),
+    clip().shot(BLACK, 8).shot(a, 12).blend(a, undefined, 8, 12).shot(BLACK, 8, { cut: false }).shot(b, 12).build('cut-from-black'),
+    clip().shot(c, 12).dip(c, d, 6, 12).shot(d, 12, { cut: false, from: 7 }).build('fade-through-black'),
+    clip().shot(dark(a), 12).shot(dark(b), 12).shot(dark(c), 12).shot(BLACK, 6).shot(dark(d), 12).build('dark-cuts'),
+    clip()
+      .shot(plain([200, 30, 30]), 8)
+      .shot(plain([30, 30, 200]), 8)
+      .shot(plain([64, 64, 64]), 8)
+      .shot(plain([150, 150, 150]), 8)
+      .shot(plain([30, 160, 60]), 8)
+      .build('plain-cuts'),
+    clip().shot(a, 10).shot(b, 3).shot(c, 4).shot(d, 3).shot(a, 10, { from: 10 }).build('short-shots'),
+    clip()
+      .shot(a, 10)
+      .shot(b, 2, { cut: false })
+      .shot(a, 10, { cut: false, from: 12 })
+      .flash()
+      .flash()
+      .shot(a, 10, { cut: false, from: 24 })
+      .build('two-frame-flash'),
+    clip().shot(zoomingScene(c, 0.08), 20).shot(zoomingScene(d, 0.1), 20).build('fast-zoom'),
+    clip()
+      .shot(scene(25, { speed: 14, pan: 12 }), 20)
+      .shot(scene(26, { speed: 12, pan: -14 }), 20)
+      .build('fast-pan'),
   ];
 }
 

@@ -39,4 +39,4 @@ export function resolveSelector(name: string = DEFAULT_SELECTOR, raw: Record<str
   return { name, version: definition.version, options, create: () => definition.create(options) };
 }
 
-export type { Choice, Selector, SelectorOutcome, Shot } from './selector.ts';
+export type { Choice, Selector, SelectorOutcome, Shot, ShotTransition } from './selector.ts';

@@ -2,11 +2,11 @@ import type { Frame } from '../media/frame.ts';
 import type { Choice } from './selector.ts';
 
 /**
- * Open-shot frames kept at S×S as possible middles. A shot of up to
- * 2 × (16 − lag − 1) frames (26 with scene's default window) gets its exact
- * middle; past that the candidates thin to every 2nd, 4th, … frame, so a long
- * shot's representative is within about length/32 frames of its middle while
- * memory stays at 16 frames.
+ * Open-shot frames kept at S×S as possible middles, by default. A shot of up
+ * to 2 × (candidates − lag − 1) frames gets its exact middle; past that the
+ * candidates thin to every 2nd, 4th, … frame, so a long shot's representative
+ * is within about length/(2 × candidates) frames of its middle while memory
+ * stays at `candidates` frames (16 × 196 KB at 256×256).
  */
 export const MIDDLE_CANDIDATES = 16;
 
@@ -25,15 +25,17 @@ interface ClosedShot {
 export class ShotMiddles {
   readonly #maxShots: number;
   readonly #lag: number;
+  readonly #candidates: number;
   #closed: ClosedShot[] = [];
   #open: Frame[] = [];
   #start = 0;
   #stride = 1;
 
   /** `lag`: frames a cut decision trails the newest frame by (the detector's window). */
-  constructor(maxShots: number, lag: number) {
+  constructor(maxShots: number, lag: number, candidates: number = MIDDLE_CANDIDATES) {
     this.#maxShots = maxShots;
     this.#lag = lag;
+    this.#candidates = candidates;
   }
 
   /** Call after the detector has seen `frame`; `shotStart` is the first frame of the newest shot it has accepted. */
@@ -43,7 +45,7 @@ export class ShotMiddles {
     // The open shot ends at frame.index − lag at the earliest, so its middle is at least this.
     const lowest = Math.floor((this.#start + Math.max(this.#start, frame.index - this.#lag)) / 2);
     while (this.#open.length > 1 && this.#open[1]!.index <= lowest) this.#open.shift();
-    if (this.#open.length > MIDDLE_CANDIDATES) {
+    if (this.#open.length > this.#candidates) {
       this.#stride *= 2;
       this.#open = this.#open.filter((f) => (f.index - this.#start) % this.#stride === 0);
     }

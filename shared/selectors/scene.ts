@@ -1,53 +1,80 @@
-import { descriptorDistance, histogramDistance } from '../analysis/pixels.ts';
-import { numberInRange, parseSpan, positiveInteger, spanReached, type Span } from '../is.ts';
-import type { Frame } from '../media/frame.ts';
+import { numberInRange, parseSpan, positiveInteger, type Span } from '../is.ts';
 import {
   DEFAULT_MAX_KEY_FRAMES,
   parseMaxKeyFrames,
   rejectUnknown,
   type Choice,
   type SelectorDefinition,
-  type Shot,
 } from './selector.ts';
 import { ShotMiddles } from './middles.ts';
+import { adaptiveRatio, decideShots, type DetectedShot, type ShotRules } from './shot-decisions.ts';
+import { SignalTracker, type FrameSignals } from './shot-signals.ts';
+
+/**
+ * Shots are decided from the signals at the end, but their middles must be
+ * kept while frames stream (nothing is decoded twice). So every few frames the
+ * shots are decided again over a trailing window, and the start of the newest
+ * shot that more frames can no longer move tells `ShotMiddles` which frames
+ * may still be a middle. A decision about frame i looks at most 16 frames past
+ * it (the widest blend test) plus the ratio's window, so 24 frames of lag
+ * settle it; 256 frames of context hold a fade of several seconds.
+ */
+const SETTLE_EVERY = 4;
+const SETTLED_LAG = 24;
+const CONTEXT = 256;
+/** Open-shot candidates: enough that shots up to 2 × (64 − 24 − 1) = 78 frames get their exact middle (64 × 196 KB at 256×256). */
+const CANDIDATES = 64;
 
 export interface SceneOptions {
-  /** Least content change (descriptor RMS distance, 0–1) between two frames for a cut. */
+  /**
+   * Least content change (0–1) for a hard cut. A cut to an unrelated picture
+   * scores about 0.6–0.8 and a cut to black about 0.5; motion within a shot
+   * rarely passes 0.3 between frames, and what does is screened by the ratio.
+   */
   threshold: number;
-  /** The change must also be this many times the mean change of the frames around it. */
+  /**
+   * The change must also be this many times the mean change of the frames on
+   * the calmer side. PySceneDetect's AdaptiveDetector asks 3; change saturates
+   * near 0.7 between unrelated pictures, so in fast action (0.25 a frame) a
+   * clean cut reaches under 3×, and 2.5× still sets it apart.
+   */
   ratio: number;
   /** Frames on each side that make up "around it". */
   window: number;
-  /** Frames (5) or seconds ("0.5s") a shot must last before another cut is accepted. */
+  /**
+   * Frames (3) or seconds ("0.5s"): the shortest shot. A 3-frame shot is 0.3 s
+   * of a 10 fps GIF; one- and two-frame flashes are rejected by the flash test.
+   */
   minShotLength: Span;
   maxKeyFrames: number;
 }
 
 /**
- * Content-change cut detection in the manner of PySceneDetect's
- * AdaptiveDetector. Content change between consecutive frames is the mean of
- * two distances: where things are (RMS distance of the 16×16 RGB descriptors,
- * which averages away grain and noise) and what colours there are (total
- * variation distance of 64-bin colour histograms, which a pan or fast motion
- * barely moves). A cut must be large in absolute terms and large against its
- * neighbours, so a fade or a dissolve, whose changes are steady, does not fire.
- * A frame whose neighbours on both sides look alike is a flash, not a cut, and
- * neither is the return from it.
+ * Shot detection in the manner of PySceneDetect's AdaptiveDetector, blind to
+ * brightness. Content change between frames is the mean of a change of shape
+ * (cell means of the picture standardised by mean colour and contrast, so a
+ * fade leaves it) and of tones (a histogram of standardised colours, which a
+ * pan leaves); between flat frames the mean colour carries it. A hard cut is
+ * large in absolute terms and against its calmer side, is not a one- or
+ * two-frame flash, and happens in one step. Fades are contrast ramps to or from
+ * a faint (near-black, near-white or plain) frame; dissolves are runs of frames
+ * that are blends of frames before and after. Each gives one boundary, and each
+ * shot records how it began: `cut`, or `gradual` with the transition's frames.
  *
- * Representative frame: the middle frame of each shot, floor((first + last) / 2),
- * clear of the transitions at both ends. Over maxKeyFrames shots, the longest win.
- * Shots are known only at the end, so the frames that may still be a middle are
- * kept as they stream (see middles.ts): exact for shots up to 26 frames, within
- * about length/32 frames of the middle for longer ones. Version 2: that bound.
+ * Representative frame: the middle frame of each shot, clear of the
+ * transitions at both ends. Over maxKeyFrames shots, the longest win. Shots
+ * are known only at the end, so the frames that may still be a middle are kept
+ * as they stream (middles.ts, fed by the shots settled so far): exact for short
+ * shots, within a few frames of the middle for long ones.
  */
 export const sceneSelector: SelectorDefinition<SceneOptions> = {
   name: 'scene',
-  version: 2,
+  version: 3,
   defaults: Object.freeze({
-    threshold: 0.08,
-    ratio: 3,
+    threshold: 0.3,
+    ratio: 2.5,
     window: 2,
-    minShotLength: { frames: 5 },
+    minShotLength: { frames: 3 },
     maxKeyFrames: DEFAULT_MAX_KEY_FRAMES,
   }),
   parse(raw) {
@@ -62,105 +89,65 @@ export const sceneSelector: SelectorDefinition<SceneOptions> = {
     };
   },
   create(options) {
-    const detector = new CutDetector(options);
-    const middles = new ShotMiddles(options.maxKeyFrames, options.window);
-    let frames = 0;
+    const tracker = new SignalTracker();
+    const middles = new ShotMiddles(options.maxKeyFrames, SETTLED_LAG, CANDIDATES);
+    const stats: Array<Record<string, number>> = [];
+    let settledStart = 0;
     return {
       push(frame) {
-        detector.push(frame);
-        middles.push(frame, detector.openShotStart);
-        frames = frame.index + 1;
+        tracker.push(frame.index, frame.timeMs, frame.analysis, frame.analysisSize);
+        const s = tracker.signals;
+        frame.stats.content = s.change[frame.index]!;
+        frame.stats.contrast = s.contrast[frame.index]!;
+        frame.stats.luma = s.luma[frame.index]!;
+        stats.push(frame.stats);
+        if (frame.index % SETTLE_EVERY === 0) settledStart = Math.max(settledStart, newestSettledStart(s, frame.index, options));
+        middles.push(frame, settledStart);
         return false;
       },
       finish() {
-        const shots = detector.finish();
+        const s = tracker.signals;
+        // Written now: the blend test of a frame needs the frames after it, and the ratio its neighbours.
+        stats.forEach((frameStats, i) => {
+          frameStats.blend = s.blend[i]!;
+          const ratio = adaptiveRatio(s.change, i, options.window);
+          if (i > 0 && Number.isFinite(ratio)) frameStats.adaptiveRatio = ratio;
+        });
+        const shots = decideShots(s, options);
         return {
-          shots: shots.map(({ startFrame, startMs }) => ({ startFrame, startMs })),
-          picks: middles.resolve(representatives(shots, frames, options.maxKeyFrames)),
+          shots: shots.map(({ cutScore: _, ...shot }) => shot),
+          picks: middles.resolve(representatives(shots, s.change.length, options.maxKeyFrames)),
         };
       },
     };
   },
 };
 
-interface DetectedShot extends Shot {
-  cutScore: number | null;
+/** The first frame of the newest shot that starts at least SETTLED_LAG frames before `newest`, decided over the trailing context. */
+function newestSettledStart(signals: FrameSignals, newest: number, rules: ShotRules): number {
+  const from = Math.max(0, newest - CONTEXT);
+  const window = sliceSignals(signals, from, newest + 1);
+  let start = 0;
+  for (const shot of decideShots(window, rules)) {
+    const at = shot.startFrame + from;
+    // The window's first shot starts at its edge, not at a boundary; a boundary just inside the edge lacks the frames before it.
+    if (shot.transition && (from === 0 || at > from + SETTLED_LAG) && at <= newest - SETTLED_LAG) start = at;
+  }
+  return start;
 }
 
-class CutDetector {
-  readonly #options: SceneOptions;
-  /** Content change of frame i against frame i−1; index 0 has none. */
-  readonly #changes: number[] = [];
-  /** The last few frames, for the flash test and for writing stats once a frame is judged. */
-  readonly #recent = new Map<number, Frame>();
-  readonly #shots: DetectedShot[] = [];
-
-  constructor(options: SceneOptions) {
-    this.#options = options;
-  }
-
-  /** First frame of the newest shot accepted so far. */
-  get openShotStart(): number {
-    return this.#shots[this.#shots.length - 1]!.startFrame;
-  }
-
-  push(frame: Frame): void {
-    const previous = this.#recent.get(frame.index - 1);
-    this.#changes.push(previous ? contentChange(previous, frame) : 0);
-    this.#recent.set(frame.index, frame);
-    if (frame.index === 0) this.#shots.push({ startFrame: 0, startMs: frame.timeMs, cutScore: null });
-    frame.stats.content = this.#changes[frame.index]!;
-    this.#judge(frame.index - this.#options.window);
-    this.#recent.delete(frame.index - 2 * this.#options.window - 2);
-  }
-
-  finish(): DetectedShot[] {
-    const last = this.#changes.length - 1;
-    for (let i = Math.max(1, last - this.#options.window + 1); i <= last; i++) this.#judge(i);
-    return this.#shots;
-  }
-
-  #judge(i: number): void {
-    if (i < 1) return;
-    const { threshold, ratio, window, minShotLength } = this.#options;
-    const change = this.#changes[i]!;
-    const frame = this.#recent.get(i)!;
-    let sum = 0;
-    let count = 0;
-    for (let j = Math.max(1, i - window); j <= Math.min(this.#changes.length - 1, i + window); j++) {
-      if (j === i) continue;
-      sum += this.#changes[j]!;
-      count++;
-    }
-    const around = count ? sum / count : 0;
-    const adaptive = around > 0 ? change / around : change > 0 ? Infinity : 0;
-    if (Number.isFinite(adaptive)) frame.stats.adaptiveRatio = adaptive;
-    if (change < threshold || adaptive < ratio) return;
-    if (this.#isFlash(i, change)) return;
-    const shotStart = this.#shots[this.#shots.length - 1]!;
-    if (!spanReached(minShotLength, { index: shotStart.startFrame, timeMs: shotStart.startMs }, frame)) return;
-    this.#shots.push({ startFrame: i, startMs: frame.timeMs, cutScore: change });
-  }
-
-  /** Frame i starts or ends a flash when the frames either side of the flash look alike. */
-  #isFlash(i: number, change: number): boolean {
-    const alike = (a: number, b: number) => {
-      const x = this.#recent.get(a);
-      const y = this.#recent.get(b);
-      return x !== undefined && y !== undefined && contentChange(x, y) < change / 2;
-    };
-    return alike(i - 1, i + 1) || alike(i - 2, i);
-  }
+function sliceSignals(signals: FrameSignals, from: number, to: number): FrameSignals {
+  return Object.fromEntries(Object.entries(signals).map(([key, values]) => [key, (values as unknown[]).slice(from, to)])) as unknown as FrameSignals;
 }
 
-export function contentChange(a: Frame, b: Frame): number {
-  return (descriptorDistance(a.descriptor, b.descriptor) + histogramDistance(a.histogram, b.histogram)) / 2;
-}
-
+/** The middle of each shot, clear of the transitions that open and close it. */
 function representatives(shots: DetectedShot[], frames: number, maxKeyFrames: number): Choice[] {
   const spans = shots.map((shot, k) => {
-    const end = (shots[k + 1]?.startFrame ?? frames) - 1;
-    return { index: Math.floor((shot.startFrame + end) / 2), length: end - shot.startFrame + 1, score: shot.cutScore };
+    const next = shots[k + 1];
+    const first = shot.transition?.kind === 'gradual' ? shot.transition.lastFrame + 1 : shot.startFrame;
+    const end = (next?.transition?.kind === 'gradual' ? next.transition.firstFrame : (next?.startFrame ?? frames)) - 1;
+    const [a, b] = first <= end ? [first, end] : [shot.startFrame, Math.max(shot.startFrame, (next?.startFrame ?? frames) - 1)];
+    return { index: Math.floor((a + b) / 2), length: b - a + 1, score: shot.cutScore };
   });
   const kept = [...spans].sort((a, b) => b.length - a.length || a.index - b.index).slice(0, maxKeyFrames);
   return kept.sort((a, b) => a.index - b.index).map(({ index, score }) => ({ index, score }));

@@ -9,10 +9,23 @@ export interface Choice {
   frame?: Frame;
 }
 
-/** A shot found by cut detection: where it starts. */
+/** A shot found by cut detection: where it starts and how it began. */
 export interface Shot {
+  /** Its first frame; after a gradual transition, the transition's middle frame. */
   startFrame: number;
   startMs: number;
+  /** How it began; absent for the first shot, which begins with the clip. */
+  transition?: ShotTransition;
+}
+
+/**
+ * A hard cut (first = last = the shot's first frame) or a gradual transition
+ * (fade, dissolve, dip to black or white) with its first and last frames.
+ */
+export interface ShotTransition {
+  kind: 'cut' | 'gradual';
+  firstFrame: number;
+  lastFrame: number;
 }
 
 export interface SelectorOutcome {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { parseExtractArgs } from '../../scripts/cli/flags.ts';
+import { timecode } from '../../scripts/cli/stats-csv.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { tempDir } from '../support/tmp.ts';
 
@@ -33,6 +34,25 @@ describe('framesift extract', () => {
       expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', 256, 256, 3]);
     }
     expect(existsSync(join(out, '3.png'))).toBe(false);
+  });
+
+  it('writes every frame\'s scores as a PySceneDetect-style stats CSV with --stats', async () => {
+    const csv = join(dir, 'stats.csv');
+    const { stdout } = await cli(['extract', corpusPath('gifs/Zulko__moviepy__pigs_in_a_polka.gif'), '--selector', 'scene', '--stats', csv]);
+    const record = JSON.parse(stdout);
+    expect(record.frames).toBeUndefined();
+    const [header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(header!.split(',').slice(0, 4)).toEqual(['Frame Number', 'Timecode', 'content', 'contrast']);
+    expect(header).toContain('adaptiveRatio');
+    expect(rows).toHaveLength(record.media.frameCount);
+    expect(rows[0]!.split(',').slice(0, 2)).toEqual(['1', '00:00:00.000']);
+    expect(rows[1]!.split(',')[0]).toBe('2');
+    const withStats = JSON.parse((await cli(['extract', corpusPath('gifs/Zulko__moviepy__pigs_in_a_polka.gif'), '--selector', 'scene', '--frame-stats'])).stdout);
+    expect(withStats.frames).toHaveLength(record.media.frameCount);
+  });
+
+  it('formats timecodes as HH:MM:SS.mmm', () => {
+    expect([timecode(0), timecode(1234.4), timecode(3_723_045)]).toEqual(['00:00:00.000', '00:00:01.234', '01:02:03.045']);
   });
 
   it('exits 1 with the error code on bad input', async () => {

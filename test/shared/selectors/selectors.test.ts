@@ -66,7 +66,9 @@ describe('phash selector', () => {
 });
 
 describe('scene selector', () => {
-  const cutsOf = (record: Awaited<ReturnType<typeof pick>>) => record.shots!.slice(1).map((s) => s.startFrame);
+  const cutsOf = (record: Awaited<ReturnType<typeof pick>>) =>
+    record.shots!.filter((s) => s.transition?.kind === 'cut').map((s) => s.startFrame);
+  const boundariesOf = (record: Awaited<ReturnType<typeof pick>>) => record.shots!.slice(1).map((s) => s.startFrame);
 
   it.each(['hard-cuts', 'still-cuts', 'noise-cuts', 'fast-motion', 'flash', 'static', 'noise-static', 'dissolve'])(
     'finds exactly the hard cuts of %s',
@@ -80,7 +82,7 @@ describe('scene selector', () => {
       const record = await pick(name, 'scene');
       const { cuts, gradual } = clip(name);
       for (const [first, last] of gradual) {
-        const inside = cutsOf(record).filter((i) => i >= first - 1 && i <= last + 1);
+        const inside = boundariesOf(record).filter((i) => i >= first - 1 && i <= last + 1);
         expect(inside.length, `${name} ${first}-${last}`).toBeLessThanOrEqual(1);
       }
       for (const cut of cuts) expect(cutsOf(record)).toContain(cut);
@@ -90,7 +92,14 @@ describe('scene selector', () => {
   it('represents each shot by its middle frame and records shot start times', async () => {
     const record = await pick('hard-cuts', 'scene');
     expect(indices(record)).toEqual([5, 17, 29, 41]);
-    expect(record.shots).toEqual([0, 12, 24, 36].map((startFrame) => ({ startFrame, startMs: startFrame * 100 })));
+    expect(record.shots).toEqual([
+      { startFrame: 0, startMs: 0 },
+      ...[12, 24, 36].map((startFrame) => ({
+        startFrame,
+        startMs: startFrame * 100,
+        transition: { kind: 'cut', firstFrame: startFrame, lastFrame: startFrame },
+      })),
+    ]);
   });
 
   it('enforces a minimum shot length and keeps the longest shots over the cap', async () => {
