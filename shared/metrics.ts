@@ -1,4 +1,5 @@
 import { meanAbsoluteDifference, meanSquaredDifference } from './analysis/pixels.ts';
+import { FrameMetrics } from './frame-metrics.ts';
 import type { Frame } from './media/frame.ts';
 
 /**
@@ -17,6 +18,12 @@ export interface MotionMetrics {
   motionScore: number;
   static: boolean;
 }
+
+/** What the engine writes on every frame, whichever selector runs. */
+export const MOTION_METRICS = new FrameMetrics({
+  energy: 'RGB mean squared difference against the previous frame (0–255²)',
+  motion: 'mean absolute grayscale difference against the previous frame (0–1)',
+});
 
 /** Frame-to-frame change, as the text-to-video filter scored clips. */
 export class MotionMeter {
@@ -37,8 +44,8 @@ export class MotionMeter {
     if (!previous) return;
     const energy = meanSquaredDifference(previous.analysis, frame.analysis);
     const motion = meanAbsoluteDifference(previous.gray, frame.gray) / 255;
-    frame.stats.energy = energy;
-    frame.stats.motion = motion;
+    MOTION_METRICS.write(frame.stats, 'energy', energy);
+    MOTION_METRICS.write(frame.stats, 'motion', motion);
     this.#pairs++;
     this.#energySum += energy;
     this.#energyMax = Math.max(this.#energyMax, energy);

@@ -24,9 +24,14 @@ export const EXTRACT_USAGE = `framesift extract <file> [options]
 export async function runExtract(argv: string[]): Promise<void> {
   const { file, out, stats, frameStatsInRecord, options } = parseExtractArgs(argv);
   // Loaded here, not at start-up, so that `--help` costs nothing.
-  const [{ extractKeyFrames }, { encodePng }] = await Promise.all([import('../../shared/engine.ts'), import('../../shared/media/png.ts')]);
+  const [{ extractKeyFrames }, { encodePng }, { SELECTORS }, { MOTION_METRICS }] = await Promise.all([
+    import('../../shared/engine.ts'),
+    import('../../shared/media/png.ts'),
+    import('../../shared/selectors/index.ts'),
+    import('../../shared/metrics.ts'),
+  ]);
   const { record, images } = await extractKeyFrames(file, options);
-  if (stats) await writeFile(stats, statsCsv(record.frames ?? []));
+  if (stats) await writeFile(stats, statsCsv(record.frames ?? [], [...SELECTORS[record.selector.name].metrics, ...MOTION_METRICS.declared]));
   if (!frameStatsInRecord) delete record.frames;
   if (out) {
     await mkdir(out, { recursive: true });

@@ -4,15 +4,12 @@
  * Frame Number counts from 1 (frame index + 1) and Timecode is HH:MM:SS.mmm
  * of play time; a metric a frame has no value for is left empty.
  */
-import type { FrameStats } from '../../shared/index.ts';
+import type { FrameStats } from '../../shared/engine.ts';
+import type { FrameMetric } from '../../shared/frame-metrics.ts';
 
-const NOT_METRICS = new Set(['index', 'timeMs', 'rawTimeMs', 'picked']);
-
-export function statsCsv(frames: readonly FrameStats[]): string {
-  const metrics: string[] = [];
-  for (const frame of frames) {
-    for (const key of Object.keys(frame)) if (!NOT_METRICS.has(key) && !metrics.includes(key)) metrics.push(key);
-  }
+/** The columns are the declared metrics, in their order: the selector's, then the engine's. */
+export function statsCsv(frames: readonly FrameStats[], declared: readonly FrameMetric[]): string {
+  const metrics = declared.map((m) => m.key);
   const rows = frames.map((frame) => [frame.index + 1, timecode(frame.timeMs), ...metrics.map((m) => frame[m] ?? '')].join(','));
   return `${['Frame Number', 'Timecode', ...metrics].join(',')}\n${rows.map((row) => `${row}\n`).join('')}`;
 }

@@ -1,7 +1,7 @@
 /** Builds the report from the local tables and outputs: `report.html` with its images in `report_files/`. */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { SELECTOR_NAMES } from '../../shared/selectors/index.ts';
+import { SELECTORS, SELECTOR_NAMES, isSelectorName } from '../../shared/selectors/index.ts';
 import { localStore } from '../../local/adapters.ts';
 import { localPaths } from '../../local/layout.ts';
 import { withLocalWarehouse } from '../../local/warehouse.ts';
@@ -12,14 +12,8 @@ import { renderReport, type FileView, type ReportView } from './html.ts';
 
 export const FILES_PER_PAGE = 20;
 
-/** Which per-frame score the similarity curve shows for each selector, and which option is its threshold. */
-const CURVES: Record<string, { key: string; option: string | null }> = {
-  ssim: { key: 'ssim', option: 'threshold' },
-  phash: { key: 'phashSimilarity', option: 'threshold' },
-  scene: { key: 'content', option: 'threshold' },
-  coreset: { key: 'ssim', option: null },
-  uniform: { key: 'ssim', option: null },
-};
+/** The curve for a selector that declares none: frame-to-frame SSIM, which the report always computes. */
+const FALLBACK_CURVE = SELECTORS.ssim.curve!;
 
 interface GifRow {
   record_key: string;
@@ -68,14 +62,16 @@ export async function buildReport(options: ReportOptions): Promise<{ path: strin
         copyFileSync(store.pathOf(refOf(uri)), join(folder, `${k}.png`));
         return { src: `${basename(assets)}/${index}/${k}.png`, timeMs: row.key_frame_times_ms[k]!, frameIndex: row.key_frame_indices[k]!, score: null };
       });
-      const curve = CURVES[row.selector] ?? CURVES.ssim!;
+      const declared = isSelectorName(row.selector) ? SELECTORS[row.selector].curve : undefined;
+      const curve = declared ?? { metric: FALLBACK_CURVE.metric };
       const selectorOptions = JSON.parse(row.selector_options) as Record<string, unknown>;
-      const threshold = curve.option && typeof selectorOptions[curve.option] === 'number' ? { key: curve.key, value: selectorOptions[curve.option] as number } : null;
+      const value = curve.threshold === undefined ? undefined : selectorOptions[curve.threshold];
+      const fileCurve = { key: curve.metric, threshold: typeof value === 'number' ? value : null };
       files.push({
         gifId: row.gif_id,
         description: row.description,
         selector: row.selector,
-        threshold,
+        curve: fileCurve,
         metrics: { frames: row.frame_count, 'duration ms': row.duration_ms, fps: row.mean_fps, 'energy mean': row.energy_mean, motion: row.motion_score, static: row.is_static, selector: row.selector },
         keyFrames,
         stripSrc: `${basename(assets)}/${index}/frames.jpg`,

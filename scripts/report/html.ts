@@ -7,7 +7,8 @@ export interface FileView {
   description: string | null;
   metrics: Record<string, string | number | boolean | null>;
   selector: string;
-  threshold: { key: string; value: number } | null;
+  /** The per-frame metric the selector declares for its curve, and its threshold when it has one. */
+  curve: { key: string; threshold: number | null };
   keyFrames: Array<{ src: string; timeMs: number; frameIndex: number; score: number | null }>;
   stripSrc: string;
   analysis: FrameAnalysis;
@@ -49,18 +50,18 @@ function histogram(values: number[], bins = 10, width = 360, height = 120): stri
 }
 
 function similarityPlot(file: FileView, width = 420, height = 110): string {
-  const key = file.threshold?.key ?? 'ssim';
+  const { key, threshold: limit } = file.curve;
   const values = file.analysis.stats.map((s) => s[key]);
   const defined = values.filter((v): v is number => typeof v === 'number');
   if (defined.length < 2) return `<p class="empty">No ${escape(key)} curve for a single frame.</p>`;
-  const lo = Math.min(...defined, file.threshold?.value ?? Infinity);
-  const hi = Math.max(...defined, file.threshold?.value ?? -Infinity);
+  const lo = Math.min(...defined, limit ?? Infinity);
+  const hi = Math.max(...defined, limit ?? -Infinity);
   const y = (v: number) => height - ((v - lo) / (hi - lo || 1)) * (height - 10) - 5;
   const x = (i: number) => (i / Math.max(1, values.length - 1)) * width;
   const points = values.map((v, i) => (typeof v === 'number' ? `${x(i).toFixed(1)},${y(v).toFixed(1)}` : '')).filter(Boolean).join(' ');
   const chosen = file.chosen.map((i) => `<line class="chosen" x1="${x(i)}" x2="${x(i)}" y1="0" y2="${height}"/>`).join('');
-  const threshold = file.threshold ? `<line class="threshold" x1="0" x2="${width}" y1="${y(file.threshold.value)}" y2="${y(file.threshold.value)}"><title>threshold ${file.threshold.value}</title></line>` : '';
-  return `<svg class="curve" width="${width}" height="${height}" role="img" aria-label="${escape(key)} per frame">${chosen}${threshold}<polyline points="${points}"/></svg><div class="legend">${escape(key)} per frame${file.threshold ? `, threshold ${file.threshold.value}` : ''}; key frames marked</div>`;
+  const threshold = limit === null ? '' : `<line class="threshold" x1="0" x2="${width}" y1="${y(limit)}" y2="${y(limit)}"><title>threshold ${limit}</title></line>`;
+  return `<svg class="curve" width="${width}" height="${height}" role="img" aria-label="${escape(key)} per frame">${chosen}${threshold}<polyline points="${points}"/></svg><div class="legend">${escape(key)} per frame${limit === null ? '' : `, threshold ${limit}`}; key frames marked</div>`;
 }
 
 function frameMap(file: FileView, size = 220): string {

@@ -1,13 +1,7 @@
 import { descriptorDistance } from '../analysis/pixels.ts';
-import { numberInRange } from '../is.ts';
+import { numberInRange, positiveInteger } from '../is.ts';
 import type { Frame } from '../media/frame.ts';
-import {
-  DEFAULT_MAX_KEY_FRAMES,
-  parseMaxKeyFrames,
-  rejectUnknown,
-  type Choice,
-  type SelectorDefinition,
-} from './selector.ts';
+import { DEFAULT_MAX_KEY_FRAMES, parseOptions, type Choice, type SelectorDefinition } from './selector.ts';
 
 export interface CoresetOptions {
   /** Stop at this many frames (K). */
@@ -32,13 +26,12 @@ export const coresetSelector: SelectorDefinition<CoresetOptions> = {
   name: 'coreset',
   version: 2,
   defaults: Object.freeze({ maxKeyFrames: DEFAULT_MAX_KEY_FRAMES, minDistance: 0.02 }),
+  metrics: [],
   parse(raw) {
-    rejectUnknown('coreset', raw, this.defaults);
-    const options = { ...this.defaults, ...raw };
-    return {
-      maxKeyFrames: parseMaxKeyFrames('coreset', options.maxKeyFrames),
-      minDistance: numberInRange('coreset.minDistance', options.minDistance, 0, 1),
-    };
+    return parseOptions('coreset', this.defaults, raw, {
+      maxKeyFrames: (v, name) => positiveInteger(name, v),
+      minDistance: (v, name) => numberInRange(name, v, 0, 1),
+    });
   },
   create({ maxKeyFrames, minDistance }) {
     const pool = new DiversePool(maxKeyFrames * POOL_PER_KEY_FRAME, minDistance);

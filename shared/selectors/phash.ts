@@ -1,12 +1,6 @@
 import { hashSimilarity } from '../analysis/phash.ts';
-import { numberInRange } from '../is.ts';
-import {
-  DEFAULT_MAX_KEY_FRAMES,
-  parseMaxKeyFrames,
-  rejectUnknown,
-  type Choice,
-  type SelectorDefinition,
-} from './selector.ts';
+import { numberInRange, positiveInteger } from '../is.ts';
+import { DEFAULT_MAX_KEY_FRAMES, FrameMetrics, parseOptions, type Choice, type SelectorDefinition } from './selector.ts';
 
 export interface PhashOptions {
   /** Drop a frame whose hash similarity to the last kept frame is at least this percentage. */
@@ -19,17 +13,19 @@ export interface PhashOptions {
  * Version 2: GIF frames are now area-averaged in both directions (libvips shrank widths
  * linearly before), which moved one corpus pick.
  */
+const METRICS = new FrameMetrics({ phashSimilarity: 'perceptual-hash similarity (0–100) to the last key frame' });
+
 export const phashSelector: SelectorDefinition<PhashOptions> = {
   name: 'phash',
   version: 2,
   defaults: Object.freeze({ threshold: 90, maxKeyFrames: DEFAULT_MAX_KEY_FRAMES }),
+  metrics: METRICS.declared,
+  curve: { metric: 'phashSimilarity', threshold: 'threshold' },
   parse(raw) {
-    rejectUnknown('phash', raw, this.defaults);
-    const options = { ...this.defaults, ...raw };
-    return {
-      threshold: numberInRange('phash.threshold', options.threshold, 0, 100),
-      maxKeyFrames: parseMaxKeyFrames('phash', options.maxKeyFrames),
-    };
+    return parseOptions('phash', this.defaults, raw, {
+      threshold: (v, name) => numberInRange(name, v, 0, 100),
+      maxKeyFrames: (v, name) => positiveInteger(name, v),
+    });
   },
   create({ threshold, maxKeyFrames }) {
     const picks: Choice[] = [];
@@ -39,7 +35,7 @@ export const phashSelector: SelectorDefinition<PhashOptions> = {
         if (picks.length >= maxKeyFrames) return false;
         const similarity = lastKeptHash === undefined ? null : hashSimilarity(lastKeptHash, frame.phash);
         if (similarity !== null) {
-          frame.stats.phashSimilarity = similarity;
+          METRICS.write(frame.stats, 'phashSimilarity', similarity);
           if (similarity >= threshold) return false;
         }
         lastKeptHash = frame.phash;

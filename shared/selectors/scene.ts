@@ -1,11 +1,6 @@
 import { numberInRange, parseSpan, positiveInteger, type Span } from '../is.ts';
-import {
-  DEFAULT_MAX_KEY_FRAMES,
-  parseMaxKeyFrames,
-  rejectUnknown,
-  type Choice,
-  type SelectorDefinition,
-} from './selector.ts';
+import type { Frame } from '../media/frame.ts';
+import { DEFAULT_MAX_KEY_FRAMES, FrameMetrics, parseOptions, type Choice, type SelectorDefinition } from './selector.ts';
 import { ShotMiddles } from './middles.ts';
 import { adaptiveRatio, decideShots, type DetectedShot, type ShotRules } from './shot-decisions.ts';
 import { SignalTracker, type FrameSignals } from './shot-signals.ts';
@@ -67,6 +62,14 @@ export interface SceneOptions {
  * as they stream (middles.ts, fed by the shots settled so far): exact for short
  * shots, within a few frames of the middle for long ones.
  */
+const METRICS = new FrameMetrics({
+  content: 'content change against the previous frame (0–1), blind to brightness',
+  contrast: 'standard deviation of luma, which a fade takes towards 0',
+  luma: 'mean luma (0–1)',
+  blend: 'shape change between the ends of the widest window in which the frame is a blend of them; 0 if none',
+  adaptiveRatio: 'content change against the mean change of the calmer side (PySceneDetect AdaptiveDetector)',
+});
+
 export const sceneSelector: SelectorDefinition<SceneOptions> = {
   name: 'scene',
   version: 3,
@@ -77,29 +80,29 @@ export const sceneSelector: SelectorDefinition<SceneOptions> = {
     minShotLength: { frames: 3 },
     maxKeyFrames: DEFAULT_MAX_KEY_FRAMES,
   }),
+  metrics: METRICS.declared,
+  curve: { metric: 'content', threshold: 'threshold' },
   parse(raw) {
-    rejectUnknown('scene', raw, this.defaults);
-    const options = { ...this.defaults, ...raw };
-    return {
-      threshold: numberInRange('scene.threshold', options.threshold, 0, 1),
-      ratio: numberInRange('scene.ratio', options.ratio, 1, 1000),
-      window: positiveInteger('scene.window', options.window),
-      minShotLength: 'minShotLength' in raw ? parseSpan('scene.minShotLength', raw.minShotLength) : this.defaults.minShotLength,
-      maxKeyFrames: parseMaxKeyFrames('scene', options.maxKeyFrames),
-    };
+    return parseOptions('scene', this.defaults, raw, {
+      threshold: (v, name) => numberInRange(name, v, 0, 1),
+      ratio: (v, name) => numberInRange(name, v, 1, 1000),
+      window: (v, name) => positiveInteger(name, v),
+      minShotLength: (v, name) => parseSpan(name, v),
+      maxKeyFrames: (v, name) => positiveInteger(name, v),
+    });
   },
   create(options) {
     const tracker = new SignalTracker();
     const middles = new ShotMiddles(options.maxKeyFrames, SETTLED_LAG, CANDIDATES);
-    const stats: Array<Record<string, number>> = [];
+    const stats: Array<Frame['stats']> = [];
     let settledStart = 0;
     return {
       push(frame) {
         tracker.push(frame.index, frame.timeMs, frame.analysis, frame.analysisSize);
         const s = tracker.signals;
-        frame.stats.content = s.change[frame.index]!;
-        frame.stats.contrast = s.contrast[frame.index]!;
-        frame.stats.luma = s.luma[frame.index]!;
+        METRICS.write(frame.stats, 'content', s.change[frame.index]!);
+        METRICS.write(frame.stats, 'contrast', s.contrast[frame.index]!);
+        METRICS.write(frame.stats, 'luma', s.luma[frame.index]!);
         stats.push(frame.stats);
         if (frame.index % SETTLE_EVERY === 0) settledStart = Math.max(settledStart, newestSettledStart(s, frame.index, options));
         middles.push(frame, settledStart);
@@ -109,9 +112,9 @@ export const sceneSelector: SelectorDefinition<SceneOptions> = {
         const s = tracker.signals;
         // Written now: the blend test of a frame needs the frames after it, and the ratio its neighbours.
         stats.forEach((frameStats, i) => {
-          frameStats.blend = s.blend[i]!;
+          METRICS.write(frameStats, 'blend', s.blend[i]!);
           const ratio = adaptiveRatio(s.change, i, options.window);
-          if (i > 0 && Number.isFinite(ratio)) frameStats.adaptiveRatio = ratio;
+          if (i > 0 && Number.isFinite(ratio)) METRICS.write(frameStats, 'adaptiveRatio', ratio);
         });
         const shots = decideShots(s, options);
         return {

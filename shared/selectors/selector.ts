@@ -1,3 +1,4 @@
+import type { FrameMetric } from '../frame-metrics.ts';
 import type { Frame } from '../media/frame.ts';
 import { invalidOption, positiveInteger } from '../is.ts';
 
@@ -47,11 +48,17 @@ export interface Selector {
   finish(): SelectorOutcome;
 }
 
+export { FrameMetrics, type FrameMetric } from '../frame-metrics.ts';
+
 export interface SelectorDefinition<Options extends object> {
   readonly name: string;
   /** Bumped when the same options would pick different frames. */
   readonly version: number;
   readonly defaults: Readonly<Options>;
+  /** What it writes on each frame, in column order. */
+  readonly metrics: readonly FrameMetric[];
+  /** The metric the report plots per frame, and the option that is its threshold. */
+  readonly curve?: { readonly metric: string; readonly threshold?: keyof Options & string };
   /** Validates user options, fills in defaults, and rejects unknown keys. */
   parse(raw: Record<string, unknown>): Options;
   create(options: Options): Selector;
@@ -59,6 +66,16 @@ export interface SelectorDefinition<Options extends object> {
 
 /** Every selector caps its output; 10 is the GIF notebook's number. */
 export const DEFAULT_MAX_KEY_FRAMES = 10;
+
+/** One check per option: it converts the raw value (or the default) or throws `invalidOption` naming `selector.option`. */
+export type OptionValidators<Options> = { readonly [Key in keyof Options]-?: (value: unknown, name: string) => Options[Key] };
+
+/** Rejects unknown keys, fills in the defaults, and checks every option, each under its full name. */
+export function parseOptions<Options extends object>(selector: string, defaults: Readonly<Options>, raw: Record<string, unknown>, validators: OptionValidators<Options>): Options {
+  rejectUnknown(selector, raw, validators);
+  const merged: Record<string, unknown> = { ...defaults, ...raw };
+  return Object.fromEntries(Object.entries(validators).map(([key, check]) => [key, (check as (v: unknown, n: string) => unknown)(merged[key], `${selector}.${key}`)])) as Options;
+}
 
 export function rejectUnknown(selector: string, raw: Record<string, unknown>, known: object): void {
   for (const key of Object.keys(raw)) {

@@ -1,13 +1,7 @@
 import { ssimGray } from '../analysis/ssim.ts';
-import { booleanOption, numberInRange, parseSpan, spanReached, type Span } from '../is.ts';
+import { booleanOption, numberInRange, parseSpan, positiveInteger, spanReached, type Span } from '../is.ts';
 import type { Frame } from '../media/frame.ts';
-import {
-  DEFAULT_MAX_KEY_FRAMES,
-  parseMaxKeyFrames,
-  rejectUnknown,
-  type Choice,
-  type SelectorDefinition,
-} from './selector.ts';
+import { DEFAULT_MAX_KEY_FRAMES, FrameMetrics, parseOptions, type Choice, type SelectorDefinition } from './selector.ts';
 
 export interface SsimOptions {
   /** A frame is a candidate when its SSIM with the previous frame is below this. */
@@ -25,19 +19,21 @@ export interface SsimOptions {
  * the gap counts frames since the last key frame (the notebook reset it on
  * every frame, so it never picked a second one).
  */
+const METRICS = new FrameMetrics({ ssim: 'grayscale SSIM against the previous frame' });
+
 export const ssimSelector: SelectorDefinition<SsimOptions> = {
   name: 'ssim',
   version: 1,
   defaults: Object.freeze({ threshold: 0.95, minGap: { frames: 10 }, maxKeyFrames: DEFAULT_MAX_KEY_FRAMES, pad: false }),
+  metrics: METRICS.declared,
+  curve: { metric: 'ssim', threshold: 'threshold' },
   parse(raw) {
-    rejectUnknown('ssim', raw, this.defaults);
-    const options = { ...this.defaults, ...raw };
-    return {
-      threshold: numberInRange('ssim.threshold', options.threshold, -1, 1),
-      minGap: 'minGap' in raw ? parseSpan('ssim.minGap', raw.minGap) : this.defaults.minGap,
-      maxKeyFrames: parseMaxKeyFrames('ssim', options.maxKeyFrames),
-      pad: booleanOption('ssim.pad', options.pad),
-    };
+    return parseOptions('ssim', this.defaults, raw, {
+      threshold: (v, name) => numberInRange(name, v, -1, 1),
+      minGap: (v, name) => parseSpan(name, v),
+      maxKeyFrames: (v, name) => positiveInteger(name, v),
+      pad: (v, name) => booleanOption(name, v),
+    });
   },
   create({ threshold, minGap, maxKeyFrames, pad }) {
     const picks: Choice[] = [];
@@ -46,7 +42,7 @@ export const ssimSelector: SelectorDefinition<SsimOptions> = {
     return {
       push(frame) {
         const similarity = previous ? ssimGray(previous.gray, frame.gray, frame.analysisSize, frame.analysisSize) : null;
-        if (similarity !== null) frame.stats.ssim = similarity;
+        if (similarity !== null) METRICS.write(frame.stats, 'ssim', similarity);
         previous = frame;
         const isKey =
           picks.length < maxKeyFrames &&

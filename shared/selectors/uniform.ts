@@ -1,11 +1,5 @@
 import { invalidOption, isNumber, positiveInteger } from '../is.ts';
-import {
-  DEFAULT_MAX_KEY_FRAMES,
-  parseMaxKeyFrames,
-  rejectUnknown,
-  type Choice,
-  type SelectorDefinition,
-} from './selector.ts';
+import { DEFAULT_MAX_KEY_FRAMES, parseMaxKeyFrames, rejectUnknown, type Choice, type SelectorDefinition } from './selector.ts';
 
 export type UniformOptions =
   | { fps: number; every?: undefined; maxKeyFrames: number }
@@ -16,6 +10,7 @@ export const uniformSelector: SelectorDefinition<UniformOptions> = {
   name: 'uniform',
   version: 1,
   defaults: Object.freeze({ fps: 1, maxKeyFrames: DEFAULT_MAX_KEY_FRAMES }),
+  metrics: [],
   parse(raw) {
     rejectUnknown('uniform', raw, { fps: 0, every: 0, maxKeyFrames: 0 });
     const maxKeyFrames = parseMaxKeyFrames('uniform', raw.maxKeyFrames ?? this.defaults.maxKeyFrames);
