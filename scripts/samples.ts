@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, FramesiftError } from '../shared/errors.ts';
 import { FFMPEG_MISSING, ffmpegPath } from '../shared/media/ffmpeg.ts';
-import { makeScene, syntheticClips, type Clip } from './synthetic/clips.ts';
+import { makeScene, motionClips, type Clip } from './synthetic/clips.ts';
 import { encodeGif, type RgbaFrame } from './synthetic/gif.ts';
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -64,7 +64,7 @@ export function generateSamples(dir: string): Samples {
     lines.push(`${id}: ${description}`);
     return file;
   };
-  for (const clip of syntheticClips(1) as Clip[]) gif(clip.name, clip.width, clip.height, clip.frames, DESCRIPTIONS[clip.name] ?? clip.name);
+  for (const clip of motionClips(1) as Clip[]) gif(clip.name, clip.width, clip.height, clip.frames, DESCRIPTIONS[clip.name] ?? clip.name);
   gif('transparent-sprite', 96, 48, transparentSprite(96, 48, 24), 'a yellow ball crossing a transparent background');
   gif('wide-pan', 160, 48, sceneFrames(160, 48, 30, 77), 'a wide, short strip in motion, letterboxed top and bottom');
   gif('tall-scroll', 48, 120, sceneFrames(48, 120, 30, 78), 'a tall, narrow clip, letterboxed left and right');

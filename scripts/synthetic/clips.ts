@@ -197,6 +197,12 @@ class ClipBuilder {
 /** The scored set: every kind of content the scene selector must get right. */
 export function syntheticClips(seed = 1): Clip[] {
   const scene = (k: number, options?: Parameters<typeof makeScene>[1]) => makeScene(seed * 1000 + k, options);
+  return [...motionClips(seed), ...brightnessClips(seed, scene)];
+}
+
+/** Cuts, still and noisy shots, fades, dissolves, flashes and fast motion: also the samples' GIFs. */
+export function motionClips(seed = 1): Clip[] {
+  const scene = (k: number, options?: Parameters<typeof makeScene>[1]) => makeScene(seed * 1000 + k, options);
   const clip = (noiseSeed?: number) => new ClipBuilder(CLIP_WIDTH, CLIP_HEIGHT, noiseSeed);
   const [a, b, c, d] = [scene(1), scene(2), scene(3), scene(4)];
   return [
@@ -219,7 +225,6 @@ export function syntheticClips(seed = 1): Clip[] {
       .shot(scene(9, { speed: 7, pan: 7 }), 16)
       .build('fast-motion'),
     clip().shot(a, 10).shot(b, 6).flash().shot(b, 6, { cut: false, from: 7 }).blend(b, c, 8, 13).shot(c, 10, { cut: false, from: 9 }).shot(d, 10).build('mixed'),
-    ...brightnessClips(seed, scene),
   ];
 }
 

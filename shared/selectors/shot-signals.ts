@@ -1,8 +1,9 @@
 /**
- * Per-frame signals for shot detection, computed as frames stream in and kept
- * as a few numbers per frame: content change against the frames 1, 2 and 3
- * back, contrast and luma, and the evidence that the frame is the middle of a
- * fade or a dissolve. Decisions are taken from these at the end.
+ * Per-frame signals for shot detection, computed as frames stream in: content
+ * change against the frames 1, 2 and 3 back, contrast and luma, the evidence
+ * that the frame is the middle of a dissolve, and a coarse look (about 1.3 KB)
+ * to compare the two sides of a transition. Only the last 33 frames' pixels
+ * are held. Decisions are taken from these at the end.
  */
 import { appearance, blendFit, coarseLook, contentChange, shapeChange, ContentArea, type Appearance, type Look } from '../analysis/structure.ts';
 
@@ -48,7 +49,7 @@ export interface FrameSignals {
   lag3: number[];
   contrast: number[];
   luma: number[];
-  /** Shape change between the ends of the widest window in which the frame is a blend of them; 0 if none. */
+  /** The largest shape change between the ends of a window of which the frame is a blend; 0 if none. */
   blend: number[];
   timesMs: number[];
   /** A coarse look at every frame, to compare the two sides of a transition. */
