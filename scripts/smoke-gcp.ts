@@ -11,6 +11,8 @@ import { basename, join } from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
+import { text, type Setting } from '../shared/settings.ts';
+import { parseCommandArgs } from './cli/flags.ts';
 import { formatTable } from './cli/table.ts';
 import { generateSamples } from './samples.ts';
 
@@ -25,12 +27,12 @@ const POLL_MS = 15_000;
 const TIMEOUT_MS = 20 * 60 * 1000;
 
 async function readOutputs(argv: string[]): Promise<StackOutputs> {
-  const at = argv.indexOf('--outputs');
-  const text = at >= 0 ? readFileSync(argv[at + 1]!, 'utf8') : await new Promise<string>((resolve) => {
+  const { values } = parseCommandArgs(argv, { outputs: { flag: 'outputs', default: undefined, parse: text } satisfies Setting<string | undefined> });
+  const json = values.outputs !== undefined ? readFileSync(values.outputs, 'utf8') : await new Promise<string>((resolve) => {
     let data = '';
     process.stdin.on('data', (d) => (data += d)).on('end', () => resolve(data));
   });
-  const outputs = JSON.parse(text) as Partial<StackOutputs>;
+  const outputs = JSON.parse(json) as Partial<StackOutputs>;
   for (const key of ['project', 'ingestBucket', 'dataset'] as const) {
     if (!outputs[key]) throw new Error(`Expected the stack output ${key}; pass \`pulumi stack output --json\``);
   }

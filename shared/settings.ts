@@ -34,8 +34,11 @@ export function readSetting<T>(setting: Setting<T>, sources: Sources): T {
   return setting.default;
 }
 
-export function readSettings<S extends Record<string, Setting<unknown>>>(settings: S, sources: Sources): { [K in keyof S]: S[K]['default'] } {
-  return Object.fromEntries(Object.entries(settings).map(([key, setting]) => [key, readSetting(setting, sources)])) as { [K in keyof S]: S[K]['default'] };
+/** What each setting reads to: its parser's type, or its default's where it has none. */
+export type SettingValues<S> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+
+export function readSettings<S extends Record<string, Setting<unknown>>>(settings: S, sources: Sources): SettingValues<S> {
+  return Object.fromEntries(Object.entries(settings).map(([key, setting]) => [key, readSetting(setting, sources)])) as SettingValues<S>;
 }
 
 /**

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SELECTOR, SELECTOR_NAMES } from '../../shared/index.ts';
+import { boolean, text, type Setting } from '../../shared/settings.ts';
+import { parseCommandArgs } from '../cli/flags.ts';
 import { formatTable } from '../cli/table.ts';
 import { longClipFrames } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
@@ -27,10 +29,14 @@ const WORK = join(tmpdir(), 'framesift-bench');
 /** The issue's bound on peak RSS through `framesift extract`, for every corpus file and the video. */
 const RSS_TARGET_MB = 150;
 
-// `--only engine,cuts` or `--only=engine,cuts`
-const onlyAt = process.argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
-const only = onlyAt < 0 ? undefined : (process.argv[onlyAt]!.split('=')[1] ?? process.argv[onlyAt + 1] ?? '').split(',');
-const wanted = (part: string) => !only || only.includes(part);
+const { values: options } = parseCommandArgs(process.argv.slice(2), {
+  // `--only engine,cuts`: some parts only.
+  only: { flag: 'only', default: undefined, parse: (raw: unknown, name: string) => text(raw, name).split(',') } satisfies Setting<string[] | undefined>,
+  // `--before REF`: cold starts of that commit too, as it was deployed.
+  before: { flag: 'before', default: undefined, parse: text } satisfies Setting<string | undefined>,
+  perFile: { flag: 'per-file', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
+});
+const wanted = (part: string) => !options.only || options.only.includes(part);
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 function table(rows: Array<Record<string, string | number>>): void {
@@ -157,7 +163,7 @@ async function cuts(): Promise<void> {
     const cutCount = set.files.reduce((n, f) => n + f.cuts, 0);
     const gradualCount = set.files.reduce((n, f) => n + f.gradual, 0);
     console.log(`## Cut detection on ${title}: ${set.files.length} files, ${cutCount} hard cuts, ${gradualCount} gradual transitions (${rule})\n`);
-    if (set === r.corpus || process.argv.includes('--per-file')) {
+    if (set === r.corpus || options.perFile) {
       table(set.files.map((f) => ({ file: f.name, cuts: f.cuts, gradual: f.gradual, 'framesift scene': score(f.framesift), "ffmpeg scene>0.3": score(f.ffmpeg) })));
     }
     table([total('framesift scene (defaults)', set.framesift), total("ffmpeg select='gt(scene,0.3)'", set.ffmpeg)]);
@@ -190,9 +196,7 @@ async function fanOut(): Promise<void> {
 }
 
 async function coldStarts(): Promise<void> {
-  const beforeAt = process.argv.indexOf('--before');
-  const before = beforeAt < 0 ? undefined : process.argv[beforeAt + 1];
-  const results = await benchColdStarts({ before });
+  const results = await benchColdStarts({ before: options.before });
   console.log('## Cold starts: process start to first event answered, empty caches, median of 3\n');
   table(
     results.map((r) => ({

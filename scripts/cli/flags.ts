@@ -27,7 +27,7 @@ import {
  * Every flag that takes no value: the engine's own, and the selector options
  * whose default is a boolean (a test checks this list against the selectors).
  */
-export const SWITCHES: ReadonlySet<string> = new Set(['frame-stats', 'pad', 'serve', 'help']);
+export const SWITCHES: ReadonlySet<string> = new Set(['frame-stats', 'pad', 'serve', 'help', 'per-file']);
 
 const optional = <T>(parse: (raw: unknown, name: string) => T) => parse as (raw: unknown, name: string) => T | undefined;
 

@@ -1,9 +1,9 @@
 /** Inputs for fault and kill runs, and the audit that counts what the tables hold afterwards. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { makeScene } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
+import { localWarehouse } from '../../local/adapters.ts';
 import { localPaths } from '../../local/layout.ts';
 
 /** `count` small, different GIFs and a manifest naming them all; returns the manifest's path. */
@@ -38,7 +38,8 @@ export interface Audit {
 /** Counts, for `expected` clips, how many have a row, how many have none, and how many have more than one. */
 export async function auditRun(workDir: string, expected: number): Promise<Audit> {
   const paths = localPaths(workDir);
-  const warehouse = new DuckDbWarehouse({ outputRoot: paths.output, databasePath: join(workDir, 'audit.duckdb') });
+  // A database of its own, so the audit never touches the run's.
+  const warehouse = localWarehouse({ ...paths, database: join(workDir, 'audit.duckdb') });
   try {
     await warehouse.refresh();
     const [counts] = await warehouse.query(
