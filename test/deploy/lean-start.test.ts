@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { functionSourceFiles } from '../../infra/source-archive.ts';
 import { startDeployedFunction } from '../support/functions-server.ts';
 import { tempDir } from '../support/tmp.ts';
@@ -45,7 +45,8 @@ async function packagesLoadedBy(target: string): Promise<Set<string>> {
     FRAMESIFT_DEAD_LETTER_SUBSCRIPTION: 'projects/p/subscriptions/dead-letters',
     GOOGLE_CLOUD_PROJECT: 'p',
   });
-  afterAll(() => server.stop());
+  // Serving means start-up is over: what it loaded is in the log, so the server can go.
+  await server.stop();
   return new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean));
 }
 

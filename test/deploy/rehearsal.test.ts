@@ -29,10 +29,18 @@ const REGION = 'europe-west1';
 const TARGETS = ['fanout', 'extract', 'compact'] as const;
 const peers = useCloudPeers({ bigQueryLocation: REGION, project: MOCK_PROJECT });
 
-/** A folder of its own, outside the repository, removed afterwards. */
+/** Servers started and folders made by any test here, stopped and removed once all have run. */
+const started: FunctionServer[] = [];
+const folders: string[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((server) => server.stop()));
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A folder of its own, outside the repository. */
 function emptyFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'framesift-rehearsal-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  folders.push(dir);
   return dir;
 }
 
@@ -68,9 +76,12 @@ beforeAll(async () => {
 async function rehearse(archive: Buffer): Promise<{ dir: string; servers: Record<string, FunctionServer> }> {
   const dir = emptyFolder();
   await buildLikeCloudBuild(archive, dir);
-  const started = await Promise.all(TARGETS.map((target) => startDeployedFunction(dir, target, { ...programEnvironment(target), ...platform() })));
-  afterAll(() => Promise.all(started.map((server) => server.stop())));
-  return { dir, servers: Object.fromEntries(TARGETS.map((target, i) => [target, started[i]!])) };
+  const starts = await Promise.allSettled(TARGETS.map((target) => startDeployedFunction(dir, target, { ...programEnvironment(target), ...platform() })));
+  const servers = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  started.push(...servers);
+  const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return { dir, servers: Object.fromEntries(TARGETS.map((target, i) => [target, servers[i]!])) };
 }
 
 describe('the deployable artefact', () => {
