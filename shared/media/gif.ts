@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
+import { fileSource } from './gif/bytes.ts';
 import { GifCanvas, indexPixels, NOTHING, union, type CanvasRect } from './gif/canvas.ts';
 import { scanGif } from './gif/scan.ts';
 import { fitInside } from './letterbox.ts';
@@ -28,8 +29,7 @@ export interface GifSourceOptions {
  */
 export async function openGif(path: string, sniffed: Sniffed, options: GifSourceOptions): Promise<MediaSource> {
   const { size, limits } = options;
-  const bytes = new Uint8Array(await readFile(path));
-  const layout = scanGif(bytes, limits.maxFrames);
+  const layout = withFile(path, (bytes) => scanGif(bytes, limits.maxFrames));
   const { width, height, frames: descriptors } = layout;
   if (width === 0 || height === 0) {
     throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected a GIF canvas with non-zero size but found ${width}×${height}`);
@@ -66,42 +66,56 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
     duration: () => ({ effectiveMs: effectiveStarts[decoded]!, rawMs: rawStarts[decoded]! }),
     async *frames() {
       // A fresh canvas per read, so the stream can be read again from the start.
-      const canvas = new GifCanvas(bytes, layout);
+      const fd = openSync(path, 'r');
+      const canvas = new GifCanvas(fileSource(fd, fstatSync(fd).size), layout);
       decoded = count;
       let drawn = -1;
       let small: Uint8Array | undefined;
       let large: Uint8Array | undefined;
       let sinceLarge: CanvasRect = NOTHING;
-      for (let index = 0; index < count; index++) {
-        if (Date.now() > options.deadline) throw timedOut(limits);
-        const { changed, problem, empty } = canvas.draw(descriptors[index]!);
-        drawn = index;
-        if (empty) {
-          if (index === 0) throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected image data in the first frame but found ${problem}`);
-          decoded = index;
-          warnings.add(`Decoded ${decoded} of the ${count} frames the file declares; frame ${index} has ${problem}`);
-          return;
+      try {
+        for (let index = 0; index < count; index++) {
+          if (Date.now() > options.deadline) throw timedOut(limits);
+          const { changed, problem, empty } = canvas.draw(descriptors[index]!);
+          drawn = index;
+          if (empty) {
+            if (index === 0) throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected image data in the first frame but found ${problem}`);
+            decoded = index;
+            warnings.add(`Decoded ${decoded} of the ${count} frames the file declares; frame ${index} has ${problem}`);
+            return;
+          }
+          if (problem) warnings.add(`Frame ${index}: ${problem}`);
+          // Most animations redraw a small part of the canvas: only that part of the analysis image is recomputed.
+          small = small ? analysis.update(canvas.rgba, small, changed) : analysis.normalise(canvas.rgba, 0);
+          sinceLarge = union(sinceLarge, changed);
+          yield new Frame(
+            index,
+            { timeMs: effectiveStarts[index]!, rawTimeMs: rawStarts[index]! },
+            size,
+            { rgb: small, size: analysisSize },
+            () => {
+              if (drawn !== index) throw new Error(`Frame ${index} was rendered after frame ${drawn} was drawn over it`);
+              // From the last rendered frame, only what changed since: kept frames are often neighbours.
+              large = large ? full.update(canvas.rgba, large, sinceLarge) : full.normalise(canvas.rgba, 0);
+              sinceLarge = NOTHING;
+              return large;
+            },
+          );
         }
-        if (problem) warnings.add(`Frame ${index}: ${problem}`);
-        // Most animations redraw a small part of the canvas: only that part of the analysis image is recomputed.
-        small = small ? analysis.update(canvas.rgba, small, changed) : analysis.normalise(canvas.rgba, 0);
-        sinceLarge = union(sinceLarge, changed);
-        yield new Frame(
-          index,
-          { timeMs: effectiveStarts[index]!, rawTimeMs: rawStarts[index]! },
-          size,
-          { rgb: small, size: analysisSize },
-          () => {
-            if (drawn !== index) throw new Error(`Frame ${index} was rendered after frame ${drawn} was drawn over it`);
-            // From the last rendered frame, only what changed since: kept frames are often neighbours.
-            large = large ? full.update(canvas.rgba, large, sinceLarge) : full.normalise(canvas.rgba, 0);
-            sinceLarge = NOTHING;
-            return large;
-          },
-        );
+      } finally {
+        closeSync(fd);
       }
     },
   };
+}
+
+function withFile<T>(path: string, use: (source: ReturnType<typeof fileSource>) => T): T {
+  const fd = openSync(path, 'r');
+  try {
+    return use(fileSource(fd, fstatSync(fd).size));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function startTimes(delays: number[]): number[] {

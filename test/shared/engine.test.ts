@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractKeyFrames } from '../../shared/index.ts';
+import { openMedia, resolveLimits } from '../../shared/media/index.ts';
 import { useSyntheticClips } from '../support/clips.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { tempDir } from '../support/tmp.ts';
@@ -18,6 +19,24 @@ describe('extractKeyFrames', () => {
         const b = await extractKeyFrames(path, { selector, frameStats: true });
         expect(JSON.stringify(b.record)).toBe(JSON.stringify(a.record));
         expect(Buffer.concat(b.images)).toEqual(Buffer.concat(a.images));
+      }
+    }
+  });
+
+  it('hands back, for selectors that decide at the end, the pixels of the frames they picked', async () => {
+    for (const path of [clip('mixed').path, corpusPath('gifs/Flipboard__FLAnimatedImage__rock.gif')]) {
+      for (const selector of ['scene', 'coreset']) {
+        const { record, images } = await extractKeyFrames(path, { selector });
+        // A second, independent read renders exactly the picked frames for comparison.
+        const wanted = new Map(record.keyFrames.map((k) => [k.frameIndex, k.ordinal]));
+        const source = await openMedia(path, { size: record.size, limits: resolveLimits() });
+        let compared = 0;
+        for await (const frame of source.frames()) {
+          if (!wanted.has(frame.index)) continue;
+          expect(Buffer.from(images[wanted.get(frame.index)!]!).equals(Buffer.from(frame.rgb)), `${selector} frame ${frame.index}`).toBe(true);
+          compared++;
+        }
+        expect(compared).toBe(wanted.size);
       }
     }
   });

@@ -8,6 +8,7 @@
  */
 import { Disposal, type GifFrameInfo, type GifLayout } from './scan.ts';
 import { LzwDecoder } from './lzw.ts';
+import type { ByteSource } from './bytes.ts';
 
 /** A rectangle of the canvas, already clipped to it. */
 export interface CanvasRect {
@@ -25,7 +26,7 @@ export class GifCanvas {
   /** Packed RGBA rows of the composited canvas (the alpha byte is not meaningful). */
   readonly rgba: Uint8Array;
   readonly #pixels: Uint32Array;
-  readonly #bytes: Uint8Array;
+  readonly #source: ByteSource;
   readonly #layout: GifLayout;
   readonly #indices: Uint8Array;
   readonly #lzw = new LzwDecoder();
@@ -35,8 +36,8 @@ export class GifCanvas {
   #saved: Uint32Array | null = null;
   #previous: { frame: GifFrameInfo; rect: CanvasRect } | null = null;
 
-  constructor(bytes: Uint8Array, layout: GifLayout) {
-    this.#bytes = bytes;
+  constructor(source: ByteSource, layout: GifLayout) {
+    this.#source = source;
     this.#layout = layout;
     this.width = layout.width;
     this.height = layout.height;
@@ -45,7 +46,7 @@ export class GifCanvas {
     this.#indices = new Uint8Array(Math.max(1, ...layout.frames.map((f) => indexPixels(f, layout))));
     const bg = layout.backgroundIndex;
     const colour = new Uint8Array(4);
-    if (layout.paletteOffset >= 0 && bg < layout.paletteEntries) colour.set(bytes.subarray(layout.paletteOffset + bg * 3, layout.paletteOffset + bg * 3 + 3));
+    if (layout.palette && bg < layout.paletteEntries) colour.set(layout.palette.subarray(bg * 3, bg * 3 + 3));
     colour[3] = 255;
     this.#background = new Uint32Array(colour.buffer)[0]!;
   }
@@ -63,14 +64,15 @@ export class GifCanvas {
     const changed = union(disposed, rect);
     if (rect.width === 0 || rect.height === 0) return { changed, problem: null };
     const limit = indexPixels(frame, this.#layout);
-    const { pixels, problem } = this.#lzw.decode(this.#bytes, frame.dataOffset, this.#indices, limit);
-    this.#paint(frame, rect, pixels);
+    const bytes = this.#source.read(frame.start, frame.end - frame.start);
+    const { pixels, problem } = this.#lzw.decode(bytes, frame.dataOffset - frame.start, this.#indices, limit);
+    this.#paint(frame, rect, pixels, bytes);
     if (pixels === 0) return { changed, problem: problem ?? 'no pixels in its image data', empty: true };
     return { changed, problem };
   }
 
-  #paint(frame: GifFrameInfo, rect: CanvasRect, pixels: number): void {
-    const palette = this.#loadPalette(frame);
+  #paint(frame: GifFrameInfo, rect: CanvasRect, pixels: number, bytes: Uint8Array): void {
+    const palette = this.#loadPalette(frame, bytes);
     const indices = this.#indices;
     const canvas = this.#pixels;
     const transparent = frame.transparentIndex;
@@ -94,16 +96,18 @@ export class GifCanvas {
   }
 
   /** The frame's own palette, else the global one, else libnsgif's default (black, white); missing entries are black. */
-  #loadPalette(frame: GifFrameInfo): Uint32Array {
+  #loadPalette(frame: GifFrameInfo, frameBytes: Uint8Array): Uint32Array {
     const bytes = this.#paletteBytes;
     bytes.fill(0);
-    const [offset, entries] =
-      frame.paletteOffset >= 0 ? [frame.paletteOffset, frame.paletteEntries] : [this.#layout.paletteOffset, this.#layout.paletteEntries];
-    if (offset >= 0) {
+    const [rgb, entries] =
+      frame.paletteOffset >= 0
+        ? [frameBytes.subarray(frame.paletteOffset - frame.start), frame.paletteEntries]
+        : [this.#layout.palette, this.#layout.paletteEntries];
+    if (rgb) {
       for (let i = 0; i < entries; i++) {
-        bytes[i * 4] = this.#bytes[offset + i * 3]!;
-        bytes[i * 4 + 1] = this.#bytes[offset + i * 3 + 1]!;
-        bytes[i * 4 + 2] = this.#bytes[offset + i * 3 + 2]!;
+        bytes[i * 4] = rgb[i * 3]!;
+        bytes[i * 4 + 1] = rgb[i * 3 + 1]!;
+        bytes[i * 4 + 2] = rgb[i * 3 + 2]!;
       }
     } else {
       bytes.fill(255, 4, 7);

@@ -6,6 +6,7 @@
  * allocated, and it is how libnsgif (libvips' GIF decoder) learns a file too.
  */
 import { ErrorCode, FramesiftError } from '../../errors.ts';
+import { ByteWindow, bytesSource, type ByteSource } from './bytes.ts';
 
 /** libnsgif's disposal codes; 4 is an old encoder's spelling of 3 and is read as 3. */
 export const Disposal = Object.freeze({ NONE: 0, KEEP: 1, RESTORE_BACKGROUND: 2, RESTORE_PREVIOUS: 3 });
@@ -26,14 +27,17 @@ export interface GifFrameInfo {
   delayMs: number;
   /** Offset of the LZW minimum code size byte. */
   dataOffset: number;
+  /** The frame's bytes in the file: from its palette (or its data) to the end of its data. */
+  start: number;
+  end: number;
 }
 
 export interface GifLayout {
   /** Canvas size: the logical screen, enlarged by the first frame where it sticks out. */
   width: number;
   height: number;
-  /** Offset of the global palette, or -1 when there is none. */
-  paletteOffset: number;
+  /** The global palette (RGB triples), or null when there is none. */
+  palette: Uint8Array | null;
   paletteEntries: number;
   backgroundIndex: number;
   /** 0 plays forever; a missing NETSCAPE block plays once (libvips' convention). */
@@ -53,18 +57,20 @@ const APPLICATION = 0xff;
 
 class EndOfData extends Error {}
 
-export function scanGif(bytes: Uint8Array, maxFrames: number): GifLayout {
+export function scanGif(input: ByteSource | Uint8Array, maxFrames: number): GifLayout {
+  const bytes = new ByteWindow(input instanceof Uint8Array ? bytesSource(input) : input);
   if (bytes.length < 13) {
     throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected a 13-byte GIF header and screen descriptor but the file has ${bytes.length} bytes`);
   }
-  const u16 = (at: number) => bytes[at]! | (bytes[at + 1]! << 8);
-  const screenFlags = bytes[10]!;
+  const byte = (at: number) => bytes.byte(at);
+  const u16 = (at: number) => byte(at) | (byte(at + 1) << 8);
+  const screenFlags = byte(10);
   const layout: GifLayout = {
     width: u16(6),
     height: u16(8),
-    paletteOffset: -1,
+    palette: null,
     paletteEntries: 0,
-    backgroundIndex: bytes[11]!,
+    backgroundIndex: byte(11),
     loopCount: 1,
     frames: [],
     truncated: null,
@@ -77,7 +83,7 @@ export function scanGif(bytes: Uint8Array, maxFrames: number): GifLayout {
   const skipSubBlocks = () => {
     for (;;) {
       need(1);
-      const length = bytes[at]!;
+      const length = byte(at);
       at += 1;
       if (length === 0) return;
       need(length);
@@ -90,31 +96,31 @@ export function scanGif(bytes: Uint8Array, maxFrames: number): GifLayout {
     if (screenFlags & 0x80) {
       layout.paletteEntries = 2 << (screenFlags & 7);
       need(layout.paletteEntries * 3);
-      layout.paletteOffset = at;
+      layout.palette = bytes.bytes(at, layout.paletteEntries * 3);
       at += layout.paletteEntries * 3;
     }
     for (;;) {
       need(1);
-      const block = bytes[at]!;
+      const block = byte(at);
       at += 1;
       if (block === TRAILER) break;
       if (block === EXTENSION) {
         need(1);
-        const label = bytes[at]!;
+        const label = byte(at);
         at += 1;
         const start = at;
-        if (label === GRAPHIC_CONTROL && at < bytes.length && bytes[at]! >= 4) {
+        if (label === GRAPHIC_CONTROL && at < bytes.length && byte(at) >= 4) {
           need(5);
-          const flags = bytes[at + 1]!;
+          const flags = byte(at + 1);
           const disposal = (flags >> 2) & 7;
           control = {
             disposal: disposal === 4 ? Disposal.RESTORE_PREVIOUS : disposal,
             delayMs: u16(at + 2) * 10,
-            transparentIndex: flags & 1 ? bytes[at + 4]! : -1,
+            transparentIndex: flags & 1 ? byte(at + 4) : -1,
           };
-        } else if (label === APPLICATION && at + 16 < bytes.length && bytes[at] === 11) {
-          const name = String.fromCharCode(...bytes.subarray(at + 1, at + 12));
-          if ((name === 'NETSCAPE2.0' || name === 'ANIMEXTS1.0') && bytes[at + 12]! >= 3 && bytes[at + 13] === 1) {
+        } else if (label === APPLICATION && at + 16 < bytes.length && byte(at) === 11) {
+          const name = String.fromCharCode(...bytes.bytes(at + 1, 11));
+          if ((name === 'NETSCAPE2.0' || name === 'ANIMEXTS1.0') && byte(at + 12) >= 3 && byte(at + 13) === 1) {
             const loops = u16(at + 14);
             // The file counts repeats after the first play; 0 means forever.
             layout.loopCount = loops === 0 ? 0 : loops + 1;
@@ -129,7 +135,7 @@ export function scanGif(bytes: Uint8Array, maxFrames: number): GifLayout {
         break;
       }
       need(9);
-      const flags = bytes[at + 8]!;
+      const flags = byte(at + 8);
       const frame: GifFrameInfo = {
         left: u16(at),
         top: u16(at + 2),
@@ -142,10 +148,13 @@ export function scanGif(bytes: Uint8Array, maxFrames: number): GifLayout {
         disposal: control?.disposal ?? Disposal.NONE,
         delayMs: control?.delayMs ?? DEFAULT_DELAY_MS,
         dataOffset: 0,
+        start: 0,
+        end: 0,
       };
       // A graphic control block governs the one image that follows it, never later ones.
       control = null;
       at += 9;
+      frame.start = at;
       if (flags & 0x80) {
         frame.paletteEntries = 2 << (flags & 7);
         need(frame.paletteEntries * 3);
@@ -162,7 +171,10 @@ export function scanGif(bytes: Uint8Array, maxFrames: number): GifLayout {
       layout.frames.push(frame);
       if (layout.frames.length > maxFrames) break;
       at += 1;
+      // A frame whose data runs past the end of the file keeps what there is.
+      frame.end = bytes.length;
       skipSubBlocks();
+      frame.end = at;
     }
   } catch (error) {
     if (!(error instanceof EndOfData)) throw error;

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { bytesSource } from '../../../shared/media/gif/bytes.ts';
 import { GifCanvas } from '../../../shared/media/gif/canvas.ts';
 import { scanGif } from '../../../shared/media/gif/scan.ts';
 import { openMedia, resolveLimits } from '../../../shared/media/index.ts';
@@ -34,7 +35,7 @@ describe('streaming GIF decoder against libvips, every frame of ../shared/corpus
     const layout = scanGif(bytes, 10_000);
     expect([layout.width, layout.height, layout.frames.length]).toEqual([width, height, pages]);
 
-    const canvas = new GifCanvas(bytes, layout);
+    const canvas = new GifCanvas(bytesSource(bytes), layout);
     // The source's own analysis images, from the same decode, against libvips' frames put through the same resampler.
     const source = await openMedia(path, { size: 256, limits: resolveLimits() });
     const analysis = new Normaliser(width, height, fitInside(width, height, ANALYSIS_SIZE), ANALYSIS_SIZE);

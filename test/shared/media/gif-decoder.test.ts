@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { bytesSource } from '../../../shared/media/gif/bytes.ts';
 import { GifCanvas } from '../../../shared/media/gif/canvas.ts';
 import { scanGif } from '../../../shared/media/gif/scan.ts';
 import { craftGif, writeCrafted, type CraftedGif } from '../../support/gif-bytes.ts';
@@ -15,7 +16,7 @@ const WHITE = [255, 255, 255];
 function decode(gif: CraftedGif): { width: number; height: number; frames: number[][][] } {
   const bytes = craftGif(gif);
   const layout = scanGif(bytes, 100);
-  const canvas = new GifCanvas(bytes, layout);
+  const canvas = new GifCanvas(bytesSource(bytes), layout);
   const frames = layout.frames.map((frame) => {
     canvas.draw(frame);
     return Array.from({ length: layout.width * layout.height }, (_, i) => [...canvas.rgba.subarray(i * 4, i * 4 + 3)]);
