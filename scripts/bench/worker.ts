@@ -3,7 +3,7 @@
  * `worker.ts <job> <files…>` prints one JSON line of figures.
  */
 import sharp from 'sharp';
-import { extractKeyFrames } from '../../shared/index.ts';
+import { DEFAULT_SIZE, extractKeyFrames } from '../../shared/index.ts';
 import { openMedia, resolveLimits } from '../../shared/media/index.ts';
 
 export interface JobResult {
@@ -37,7 +37,8 @@ async function runOne(job: string, file: string): Promise<number> {
     return Math.round(info.height / (info.pageHeight ?? info.height));
   }
   if (job === 'normalise') {
-    const source = await openMedia(file, { size: 256, limits: resolveLimits() });
+    // The engine's default side, so this row decodes exactly what extraction decodes.
+    const source = await openMedia(file, { size: DEFAULT_SIZE, limits: resolveLimits() });
     let n = 0;
     for await (const _ of source.frames()) n++;
     return n;

@@ -19,14 +19,3 @@ export function fitInside(width: number, height: number, size: number): Placemen
 export function place(width: number, height: number, size: number): Placement {
   return { width, height, left: Math.floor((size - width) / 2), top: Math.floor((size - height) / 2) };
 }
-
-/** Copy a w×h RGB image into the middle of a black S×S RGB canvas. */
-export function letterbox(src: Uint8Array, srcOffset: number, at: Placement, size: number): Uint8Array {
-  const out = new Uint8Array(size * size * 3);
-  const rowBytes = at.width * 3;
-  for (let y = 0; y < at.height; y++) {
-    const from = srcOffset + y * rowBytes;
-    out.set(src.subarray(from, from + rowBytes), ((at.top + y) * size + at.left) * 3);
-  }
-  return out;
-}

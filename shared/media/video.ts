@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ffmpegPath } from './ffmpeg.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
@@ -72,99 +73,33 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     const fullBytes = size * size * 3;
     // The analysis rows follow the full frame unless the two are the same image.
     const frameBytes = analysisSize === size ? fullBytes : fullBytes + size * analysisSize * 3;
-    const child = spawn(ffmpegPath(), ffmpegArgs(path, size), { stdio: ['ignore', 'pipe', 'pipe'] });
-    // A failed start ends the output stream with the error; racing every read against a
-    // pending promise instead would keep each chunk reachable until the file is done.
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      child.stdout.destroy(
-        new FramesiftError(
-          ErrorCode.DECODER_UNAVAILABLE,
-          `Expected an ffmpeg binary (FFMPEG_PATH, ffmpeg-static or ffmpeg on PATH) but starting it failed: ${error.message}`,
-          { cause: error },
-        ),
-      ),
-    );
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-
-    const times: number[] = [];
-    const tail: string[] = [];
-    let stderrDone = false;
-    let wake: (() => void) | undefined;
-    let limitError: FramesiftError | undefined;
-    const kill = (error: FramesiftError) => {
-      limitError ??= error;
-      child.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => kill(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
-
-    createInterface({ input: child.stderr })
-      .on('line', (line) => {
-        const shown = SHOWINFO.exec(line);
-        if (shown) {
-          if (times.length === 0) {
-            const [sarNum, sarDen] = [Number(shown[2]), Number(shown[3])];
-            // An unknown aspect ratio (0/1) means square pixels, as ffmpeg's scale filter reads it.
-            const sar = sarNum > 0 && sarDen > 0 ? sarNum / sarDen : 1;
-            info.width = Math.round(Number(shown[4]) * sar);
-            info.height = Number(shown[5]);
-            if (info.width * info.height > limits.maxCanvasPixels) {
-              kill(limitExceeded('canvas pixels', limits.maxCanvasPixels, `${info.width}×${info.height}`));
-            }
-          }
-          times.push(Math.round(Number(shown[1]) * 1000));
-        } else {
-          const duration = CONTAINER_DURATION.exec(line);
-          if (duration && containerMs === null) {
-            containerMs = Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000);
-            if (containerMs > limits.maxDurationMs) kill(limitExceeded('duration in ms', limits.maxDurationMs, containerMs));
-          }
-          tail.push(line);
-          if (tail.length > LOG_TAIL_LINES) tail.shift();
-        }
-        wake?.();
-      })
-      .on('close', () => {
-        stderrDone = true;
-        wake?.();
-      });
-
+    const child = startFfmpeg(path, size);
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
+    const log = new FfmpegLog(child, limits, info);
+    const timer = setTimeout(() => log.stop(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
     let index = 0;
-    // One buffer for the frame being filled: chunks are copied straight in, so no pipe data is concatenated.
-    const frame = new Uint8Array(frameBytes);
-    let filled = 0;
     try {
-      for await (const chunk of child.stdout) {
-        const data = chunk as Buffer;
-        for (let offset = 0; offset < data.length; ) {
-          const take = Math.min(frameBytes - filled, data.length - offset);
-          frame.set(data.subarray(offset, offset + take), filled);
-          filled += take;
-          offset += take;
-          if (filled < frameBytes) continue;
-          if (index >= limits.maxFrames) kill(limitExceeded('frames', limits.maxFrames, `more than ${limits.maxFrames}`));
-          if (limitError) throw limitError;
-          // showinfo logs a frame before ffmpeg writes it, so its time is due on stderr.
-          while (times.length <= index && !stderrDone) await new Promise<void>((resolve) => (wake = resolve));
-          const timeMs = (times[index] ?? times[times.length - 1] ?? 0) - (times[0] ?? 0);
-          const shown = index;
-          const render = () => {
-            if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
-            return frame.slice(0, fullBytes);
-          };
-          yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysisOf(frame, size, analysisSize), size: analysisSize }, render);
-          index++;
-          filled = 0;
-        }
+      for await (const frame of fixedSizeFrames(child.stdout, frameBytes)) {
+        if (index >= limits.maxFrames) log.stop(limitExceeded('frames', limits.maxFrames, `more than ${limits.maxFrames}`));
+        if (log.error) throw log.error;
+        const timeMs = await log.timeOf(index);
+        const shown = index;
+        const render = () => {
+          if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
+          return frame.slice(0, fullBytes);
+        };
+        yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysisOf(frame, size, analysisSize), size: analysisSize }, render);
+        index++;
       }
       const code = await exited;
-      if (limitError) throw limitError;
+      if (log.error) throw log.error;
       if (index === 0) {
         if (code === 0) throw new FramesiftError(ErrorCode.EMPTY_INPUT, 'Expected at least one video frame but ffmpeg decoded none');
-        throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected a decodable video but ffmpeg exited with ${code}: ${tail.join(' | ')}`);
+        throw new FramesiftError(ErrorCode.CORRUPT_INPUT, `Expected a decodable video but ffmpeg exited with ${code}: ${log.tail.join(' | ')}`);
       }
-      if (code !== 0) warnings.add(`ffmpeg exited with ${code} after ${index} frames: ${tail.slice(-2).join(' | ')}`);
-      const start = times[0] ?? 0;
-      lastTimes = times.slice(-2).map((t) => t - start);
+      if (code !== 0) warnings.add(`ffmpeg exited with ${code} after ${index} frames: ${log.tail.slice(-2).join(' | ')}`);
+      containerMs = log.containerMs;
+      lastTimes = log.lastTimes();
     } finally {
       clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -185,6 +120,110 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     },
     frames,
   };
+}
+
+/** One ffmpeg process for the file; a failed start ends its output with a typed error. */
+function startFfmpeg(path: string, size: number): ChildProcessByStdio<null, Readable, Readable> {
+  const child = spawn(ffmpegPath(), ffmpegArgs(path, size), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Ending the output stream with the error, rather than racing every read against a pending
+  // promise, keeps no chunk reachable until the file is done.
+  child.once('error', (error: NodeJS.ErrnoException) =>
+    child.stdout.destroy(
+      new FramesiftError(ErrorCode.DECODER_UNAVAILABLE, `Expected an ffmpeg binary (FFMPEG_PATH, ffmpeg-static or ffmpeg on PATH) but starting it failed: ${error.message}`, {
+        cause: error,
+      }),
+    ),
+  );
+  return child;
+}
+
+/**
+ * ffmpeg's stderr, read as it comes: each frame's time (showinfo, which logs
+ * a frame before ffmpeg writes it), the display size from the first frame,
+ * the container's duration, and the last lines for error messages. A limit
+ * it finds stops the process, and the reader throws that error.
+ */
+class FfmpegLog {
+  readonly times: number[] = [];
+  readonly tail: string[] = [];
+  containerMs: number | null = null;
+  error: FramesiftError | undefined;
+  readonly #child: ChildProcess;
+  #done = false;
+  #wake: (() => void) | undefined;
+
+  constructor(child: ChildProcessByStdio<null, Readable, Readable>, limits: Limits, info: MediaInfo) {
+    this.#child = child;
+    createInterface({ input: child.stderr })
+      .on('line', (line) => {
+        this.#read(line, limits, info);
+        this.#wake?.();
+      })
+      .on('close', () => {
+        this.#done = true;
+        this.#wake?.();
+      });
+  }
+
+  stop(error: FramesiftError): void {
+    this.error ??= error;
+    this.#child.kill('SIGKILL');
+  }
+
+  /** The play time of frame `index` from the first frame's, once showinfo has logged it. */
+  async timeOf(index: number): Promise<number> {
+    while (this.times.length <= index && !this.#done) await new Promise<void>((resolve) => (this.#wake = resolve));
+    return (this.times[index] ?? this.times[this.times.length - 1] ?? 0) - (this.times[0] ?? 0);
+  }
+
+  lastTimes(): number[] {
+    const start = this.times[0] ?? 0;
+    return this.times.slice(-2).map((t) => t - start);
+  }
+
+  #read(line: string, limits: Limits, info: MediaInfo): void {
+    const shown = SHOWINFO.exec(line);
+    if (shown) {
+      if (this.times.length === 0) {
+        const [sarNum, sarDen] = [Number(shown[2]), Number(shown[3])];
+        // An unknown aspect ratio (0/1) means square pixels, as ffmpeg's scale filter reads it.
+        const sar = sarNum > 0 && sarDen > 0 ? sarNum / sarDen : 1;
+        info.width = Math.round(Number(shown[4]) * sar);
+        info.height = Number(shown[5]);
+        if (info.width * info.height > limits.maxCanvasPixels) this.stop(limitExceeded('canvas pixels', limits.maxCanvasPixels, `${info.width}×${info.height}`));
+      }
+      this.times.push(Math.round(Number(shown[1]) * 1000));
+      return;
+    }
+    const duration = CONTAINER_DURATION.exec(line);
+    if (duration && this.containerMs === null) {
+      this.containerMs = Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000);
+      if (this.containerMs > limits.maxDurationMs) this.stop(limitExceeded('duration in ms', limits.maxDurationMs, this.containerMs));
+    }
+    this.tail.push(line);
+    if (this.tail.length > LOG_TAIL_LINES) this.tail.shift();
+  }
+}
+
+/**
+ * The raw output cut into frames of `bytes` each, filled into one buffer that is
+ * handed out again for every frame: chunks are copied straight in, nothing is concatenated.
+ */
+async function* fixedSizeFrames(output: Readable, bytes: number): AsyncGenerator<Uint8Array, void, undefined> {
+  const frame = new Uint8Array(bytes);
+  let filled = 0;
+  for await (const chunk of output) {
+    const data = chunk as Buffer;
+    for (let offset = 0; offset < data.length; ) {
+      const take = Math.min(bytes - filled, data.length - offset);
+      frame.set(data.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled < bytes) continue;
+      yield frame;
+      filled = 0;
+    }
+  }
 }
 
 /** The analysis image: the left `side` pixels of the rows after the S×S frame (or the frame itself). */
