@@ -16,7 +16,7 @@ import { limitExceeded, resolveLimits } from '../media/limits.ts';
 import { encodePng } from '../media/png.ts';
 import { decodeRequest, type ExtractRequest, type MessagePublishedData } from './events.ts';
 import { frameName, recordName } from './layout.ts';
-import { isTransient, uriOf, type ObjectStore } from './ports.ts';
+import { PermanentError, isTransient, uriOf, type ObjectStore } from './ports.ts';
 import { RejectionCode, requestRecord, type FileRecord, type RecordStatus } from './records.ts';
 
 export interface ExtractDeps {
@@ -44,6 +44,24 @@ export async function extractStep(event: MessagePublishedData, deps: ExtractDeps
 
 export async function extractRequest(request: ExtractRequest, deps: ExtractDeps): Promise<ExtractResult> {
   const started = Date.now();
+  try {
+    return await extractFile(request, deps, started);
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    // No retry mends the rest (access denied, a bad option, a bug): it is recorded now, with its code.
+    const generation = request.source.generation ?? '0';
+    const failed: FileRecord = { ...requestRecord(request, generation, deps.now?.()), status: 'failed', ...failureOf(error), processingMs: Date.now() - started };
+    const written = await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(failed), 'application/json');
+    return { gifId: request.gifId, status: written ? 'failed' : 'duplicate', keyFrames: 0, errorCode: failed.errorCode };
+  }
+}
+
+function failureOf(error: unknown): Pick<FileRecord, 'errorCode' | 'errorMessage'> {
+  const code = isFramesiftError(error) || error instanceof PermanentError ? error.code : INTERNAL_ERROR;
+  return { errorCode: code, errorMessage: error instanceof Error ? error.message : String(error) };
+}
+
+async function extractFile(request: ExtractRequest, deps: ExtractDeps, started: number): Promise<ExtractResult> {
   const { store, outputBucket } = deps;
   const source = await store.stat(request.source);
   const generation = source?.generation ?? request.source.generation ?? '0';
@@ -80,8 +98,7 @@ export async function extractRequest(request: ExtractRequest, deps: ExtractDeps)
       ({ record: extraction, images } = await extractKeyFrames(local, options));
     } catch (error) {
       if (isTransient(error)) throw error;
-      const code = isFramesiftError(error) ? error.code : INTERNAL_ERROR;
-      return finish('failed', { errorCode: code, errorMessage: error instanceof Error ? error.message : String(error) });
+      return finish('failed', failureOf(error));
     }
     const uris: string[] = [];
     for (const [ordinal, rgb] of images.entries()) {

@@ -57,6 +57,20 @@ export class TransientError extends Error {
   override readonly name = 'TransientError';
 }
 
+/**
+ * A failure that no retry will mend (access denied, a bad request), with a
+ * code a user can query. Steps record these at the first delivery.
+ */
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 export function isTransient(error: unknown): boolean {
   return error instanceof TransientError;
 }

@@ -122,4 +122,33 @@ describe('Pub/Sub emulator', () => {
     await compact({ store: healthy, warehouse, outputBucket: 'poison-out' });
     expect(await warehouse.query('SELECT gif_id, status, error_code FROM poison.gifs')).toEqual([{ gif_id: 'poison', status: 'failed', error_code: 'DELIVERY_FAILED' }]);
   });
+
+  it('records a 403 from the store as a failed row at the first delivery, not after every retry', async () => {
+    const topicName = `forbidden-${Date.now().toString(36)}`;
+    const [topic] = await peers.pubsub.createTopic(topicName);
+    const [subscription] = await topic.createSubscription(`${topicName}-sub`, { ackDeadlineSeconds: 10 });
+    peers.gcs.put('forbidden', 'f.gif', readFileSync(corpusPath('gifs', 'bumptech__glide__test.gif')), 'image/gif');
+    peers.gcs.failNext((r) => r.path.includes('/b/forbidden/o/'), 403);
+    const store = new GcsStore(peers.storage);
+    const request: ExtractRequest = { gifId: 'forbidden', batchId: 'forbidden-test', source: { bucket: 'forbidden', name: 'f.gif', generation: '7' }, description: null, manifest: null };
+    const attempts: number[] = [];
+    subscription.on('message', async (m: Message) => {
+      attempts.push(m.deliveryAttempt);
+      try {
+        await extractStep({ message: { data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id } }, { store, outputBucket: 'forbidden-out' });
+        m.ack();
+      } catch {
+        m.nack();
+      }
+    });
+    const { data, attributes } = encodeRequest(request);
+    await topic.publishMessage({ data, attributes });
+    await waitFor('the failed record', async () => peers.gcs.object('forbidden-out', 'records/forbidden/7.json') !== undefined, 30_000);
+    // Longer than the emulator takes to redeliver a nacked message, to see that none comes.
+    await new Promise((r) => setTimeout(r, 1500));
+    await subscription.close();
+    expect(attempts).toHaveLength(1);
+    const record = JSON.parse(peers.gcs.object('forbidden-out', 'records/forbidden/7.json')!.data.toString());
+    expect(record).toMatchObject({ status: 'failed', errorCode: 'ACCESS_DENIED' });
+  });
 });

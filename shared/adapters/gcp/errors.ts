@@ -1,5 +1,5 @@
 /** Reading the errors of Google's Node clients: which mean "already there", "missing", "try again". */
-import { TransientError } from '../../pipeline/ports.ts';
+import { PermanentError, TransientError } from '../../pipeline/ports.ts';
 
 interface ApiLikeError {
   code?: number | string;
@@ -29,8 +29,24 @@ export function isRetryable(error: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_NETWORK.has(code);
 }
 
-/** Rethrows a retryable client error as a TransientError (so the queue retries), anything else as it is. */
+/** The code a failed row carries for an HTTP answer that no retry will change. */
+function permanentCode(status: number): string {
+  if (status === 401 || status === 403) return 'ACCESS_DENIED';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 400) return 'BAD_REQUEST';
+  return `HTTP_${status}`;
+}
+
+/**
+ * Classifies a client error where it happens: retryable ones become a
+ * TransientError (so the queue redelivers), other HTTP answers a
+ * PermanentError with a code (so the step records them at once), and anything
+ * else is thrown as it is.
+ */
 export function rethrow(error: unknown, what: string): never {
-  if (isRetryable(error)) throw new TransientError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  if (isRetryable(error)) throw new TransientError(message, { cause: error });
+  const status = httpStatus(error);
+  if (status !== undefined) throw new PermanentError(permanentCode(status), message, { cause: error });
   throw error;
 }
