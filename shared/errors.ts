@@ -22,14 +22,18 @@ export const ErrorCode = Object.freeze({
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export class FramesiftError extends Error {
-  override readonly name = 'FramesiftError';
-  readonly code: ErrorCode;
+/** An error with a stable code that a caller can branch on and a row can carry. */
+export class CodedError<Code extends string = string> extends Error {
+  readonly code: Code;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+}
+
+export class FramesiftError extends CodedError<ErrorCode> {
+  override readonly name = 'FramesiftError';
 }
 
 export function isFramesiftError(error: unknown): error is FramesiftError {

@@ -4,6 +4,7 @@
  * (Cloud Storage, Pub/Sub, BigQuery); the steps see only these.
  */
 import type { Readable } from 'node:stream';
+import { CodedError } from '../errors.ts';
 
 export interface ObjectRef {
   bucket: string;
@@ -61,14 +62,8 @@ export class TransientError extends Error {
  * A failure that no retry will mend (access denied, a bad request), with a
  * code a user can query. Steps record these at the first delivery.
  */
-export class PermanentError extends Error {
+export class PermanentError extends CodedError {
   override readonly name = 'PermanentError';
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 export function isTransient(error: unknown): boolean {

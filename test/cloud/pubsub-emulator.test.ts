@@ -1,5 +1,5 @@
 /** The Pub/Sub side of the cloud path, on Google's real emulator. */
-import { v1, type Message } from '@google-cloud/pubsub';
+import { v1, type Message, type Subscription } from '@google-cloud/pubsub';
 import { recordDeadLetters } from '../../shared/adapters/gcp/dead-letters.ts';
 import { Storage } from '@google-cloud/storage';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,16 +91,7 @@ describe('Pub/Sub emulator', () => {
     const quickStorage = new Storage({ apiEndpoint: peers.gcs.url, projectId: PROJECT, retryOptions: { maxRetries: 1, maxRetryDelay: 0.01, retryDelayMultiplier: 1 } });
     const store = new GcsStore(quickStorage);
     const request: ExtractRequest = { gifId: 'poison', batchId: 'poison-test', source: { bucket: 'poisoned', name: 'p.gif', generation: '42' }, description: null, manifest: null };
-    const attempts: number[] = [];
-    subscription.on('message', async (m: Message) => {
-      attempts.push(m.deliveryAttempt);
-      try {
-        await extractStep({ message: { data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id } }, { store, outputBucket: 'poison-out' });
-        m.ack();
-      } catch {
-        m.nack();
-      }
-    });
+    const attempts = extractOnDelivery(subscription, store, 'poison-out');
     const { data, attributes } = encodeRequest(request);
     await topic.publishMessage({ data, attributes });
     await waitFor('five delivery attempts', async () => attempts.length >= 5, 30_000);
@@ -131,16 +122,7 @@ describe('Pub/Sub emulator', () => {
     peers.gcs.failNext((r) => r.path.includes('/b/forbidden/o/'), 403);
     const store = new GcsStore(peers.storage);
     const request: ExtractRequest = { gifId: 'forbidden', batchId: 'forbidden-test', source: { bucket: 'forbidden', name: 'f.gif', generation: '7' }, description: null, manifest: null };
-    const attempts: number[] = [];
-    subscription.on('message', async (m: Message) => {
-      attempts.push(m.deliveryAttempt);
-      try {
-        await extractStep({ message: { data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id } }, { store, outputBucket: 'forbidden-out' });
-        m.ack();
-      } catch {
-        m.nack();
-      }
-    });
+    const attempts = extractOnDelivery(subscription, store, 'forbidden-out');
     const { data, attributes } = encodeRequest(request);
     await topic.publishMessage({ data, attributes });
     await waitFor('the failed record', async () => peers.gcs.object('forbidden-out', 'records/forbidden/7.json') !== undefined, 30_000);
@@ -152,3 +134,18 @@ describe('Pub/Sub emulator', () => {
     expect(record).toMatchObject({ status: 'failed', errorCode: 'ACCESS_DENIED' });
   });
 });
+
+/** Runs extract on each delivery as the push endpoint would: ack on success, nack on a thrown error. Returns each delivery's attempt number. */
+function extractOnDelivery(subscription: Subscription, store: GcsStore, outputBucket: string): number[] {
+  const attempts: number[] = [];
+  subscription.on('message', async (m: Message) => {
+    attempts.push(m.deliveryAttempt);
+    try {
+      await extractStep({ message: { data: m.data.toString('base64'), attributes: m.attributes, messageId: m.id } }, { store, outputBucket });
+      m.ack();
+    } catch {
+      m.nack();
+    }
+  });
+  return attempts;
+}
