@@ -24,6 +24,7 @@ import { bigQueryClient } from '../../functions/backends/bigquery-client.ts';
 import { functionSourceFiles } from '../../infra/source-archive.ts';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
 import { messagePublished, pushEnvelope } from '../../shared/pipeline/events.ts';
+import { requestRecord } from '../../shared/pipeline/records.ts';
 import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
 import { BigQueryStandIn } from '../lib/bigquery-standin.ts';
 import { GcsStandIn } from '../lib/gcs-standin.ts';
@@ -139,7 +140,8 @@ async function prepare(target: Target, run: number, peers: { gcs: GcsStandIn; pu
   const output = `output-${run}`;
   peers.gcs.put('ingest', `bench/${run}.gif`, readFileSync(CORPUS_GIF), 'image/gif');
   if (target === 'compact') {
-    const record = { recordKey: 'a@1', gifId: 'a', status: 'failed', errorCode: 'CORRUPT_INPUT', errorMessage: 'x', sourceUri: 'gs://ingest/a.gif', sourceGeneration: '1', description: null, batchId: 'b', manifestUri: null, manifestLine: null, extraction: null, keyFrameUris: [], engineVersion: 'bench', processedAt: '2026-01-01T00:00:00.000Z', processingMs: 1 };
+    const request = { gifId: 'a', batchId: 'b', source: { bucket: 'ingest', name: 'a.gif' }, description: null, manifest: null };
+    const record = { ...requestRecord(request, '1'), status: 'failed', errorCode: 'CORRUPT_INPUT', errorMessage: 'a record for the first compaction to load' };
     peers.gcs.put(output, 'records/a/1.json', Buffer.from(JSON.stringify(record)), 'application/json');
     await new BigQueryWarehouse(peers.bigquery, `bench_${run}`).ensureTables();
   }

@@ -24,10 +24,11 @@ import {
 } from '../../shared/settings.ts';
 
 /**
- * Every flag that takes no value: the engine's own, and the selector options
- * whose default is a boolean (a test checks this list against the selectors).
+ * Selector options that take no value: those whose default is a boolean (a
+ * test checks this list against the selectors, which load only when a command
+ * runs). A command's own switches come from its settings.
  */
-export const SWITCHES: ReadonlySet<string> = new Set(['frame-stats', 'pad', 'serve', 'help', 'per-file']);
+export const SELECTOR_SWITCHES: ReadonlySet<string> = new Set(['pad']);
 
 const optional = <T>(parse: (raw: unknown, name: string) => T) => parse as (raw: unknown, name: string) => T | undefined;
 
@@ -62,22 +63,22 @@ export interface ExtractCommand {
 }
 
 export function parseExtractArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ExtractCommand {
-  const { flags, positional } = splitArgs(argv, SWITCHES);
+  const { values, positional, selectorOptions } = parseCommandArgs(argv, { ...EXTRACT_SETTINGS, ...LIMIT_SETTINGS }, { env, selectorOptions: true });
   if (positional.length !== 1) throw new UsageError(`Expected exactly one file but received ${positional.length}`);
-  const settings = readSettings(EXTRACT_SETTINGS, { flags, env });
-  const limits = Object.fromEntries(Object.entries(readSettings(LIMIT_SETTINGS, { flags })).filter(([, v]) => v !== undefined)) as Partial<Limits>;
+  const { out, stats, frameStats, size, staticEnergy, selector } = values;
+  const limits = Object.fromEntries(Object.keys(LIMIT_SETTINGS).flatMap((key) => (values[key as keyof Limits] === undefined ? [] : [[key, values[key as keyof Limits]]]))) as Partial<Limits>;
   return {
     file: positional[0]!,
-    out: settings.out,
-    stats: settings.stats,
-    frameStatsInRecord: settings.frameStats,
+    out,
+    stats,
+    frameStatsInRecord: frameStats,
     options: {
-      selector: settings.selector,
-      selectorOptions: selectorOptionsOf(unreadFlags(flags, { ...EXTRACT_SETTINGS, ...LIMIT_SETTINGS })),
+      selector,
+      selectorOptions,
       limits,
-      ...(settings.size !== undefined && { size: settings.size }),
-      ...(settings.staticEnergy !== undefined && { staticEnergy: settings.staticEnergy }),
-      frameStats: settings.frameStats || settings.stats !== undefined,
+      ...(size !== undefined && { size }),
+      ...(staticEnergy !== undefined && { staticEnergy }),
+      frameStats: frameStats || stats !== undefined,
     },
   };
 }
@@ -88,7 +89,8 @@ export function parseCommandArgs<S extends Record<string, Setting<unknown>>>(
   settings: S,
   { env = process.env, selectorOptions = false }: { env?: NodeJS.ProcessEnv; selectorOptions?: boolean } = {},
 ) {
-  const { flags, positional } = splitArgs(argv, SWITCHES);
+  const own = Object.values(settings).flatMap((s) => (s.switch && s.flag ? [s.flag] : []));
+  const { flags, positional } = splitArgs(argv, new Set(['help', ...own, ...(selectorOptions ? SELECTOR_SWITCHES : [])]));
   const rest = unreadFlags(flags, settings);
   if (!selectorOptions && rest.size > 0) throw new UsageError(`Unknown option --${[...rest.keys()][0]}`);
   return { values: readSettings(settings, { flags, env }), positional, selectorOptions: selectorOptionsOf(rest) };

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_p
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ErrorCode, FramesiftError } from '../errors.ts';
-import { ffmpegPath } from './ffmpeg.ts';
+import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import type { Sniffed } from './sniff.ts';
@@ -129,9 +129,7 @@ function startFfmpeg(path: string, size: number): ChildProcessByStdio<null, Read
   // promise, keeps no chunk reachable until the file is done.
   child.once('error', (error: NodeJS.ErrnoException) =>
     child.stdout.destroy(
-      new FramesiftError(ErrorCode.DECODER_UNAVAILABLE, `Expected an ffmpeg binary (FFMPEG_PATH, ffmpeg-static or ffmpeg on PATH) but starting it failed: ${error.message}`, {
-        cause: error,
-      }),
+      new FramesiftError(ErrorCode.DECODER_UNAVAILABLE, `${FFMPEG_MISSING} (${error.message})`, { cause: error }),
     ),
   );
   return child;

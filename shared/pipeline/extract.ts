@@ -17,7 +17,7 @@ import { encodePng } from '../media/png.ts';
 import { decodeRequest, type ExtractRequest, type MessagePublishedData } from './events.ts';
 import { frameName, recordName } from './layout.ts';
 import { PermanentError, isTransient, uriOf, type ObjectStore } from './ports.ts';
-import { RejectionCode, requestRecord, type FileRecord, type RecordStatus } from './records.ts';
+import { RejectionCode, recordFailure, requestRecord, type FileRecord, type RecordStatus } from './records.ts';
 
 export interface ExtractDeps {
   store: ObjectStore;
@@ -49,14 +49,13 @@ export async function extractRequest(request: ExtractRequest, deps: ExtractDeps)
   } catch (error) {
     if (isTransient(error)) throw error;
     // No retry mends the rest (access denied, a bad option, a bug): it is recorded now, with its code.
-    const generation = request.source.generation ?? '0';
-    const failed: FileRecord = { ...requestRecord(request, generation, deps.now?.()), status: 'failed', ...failureOf(error), processingMs: Date.now() - started };
-    const written = await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(failed), 'application/json');
-    return { gifId: request.gifId, status: written ? 'failed' : 'duplicate', keyFrames: 0, errorCode: failed.errorCode };
+    const failure = { ...failureOf(error), processingMs: Date.now() - started };
+    const written = await recordFailure(request, failure, deps);
+    return { gifId: request.gifId, status: written ? 'failed' : 'duplicate', keyFrames: 0, errorCode: failure.errorCode };
   }
 }
 
-function failureOf(error: unknown): Pick<FileRecord, 'errorCode' | 'errorMessage'> {
+function failureOf(error: unknown): { errorCode: string; errorMessage: string } {
   const code = isFramesiftError(error) || error instanceof PermanentError ? error.code : INTERNAL_ERROR;
   return { errorCode: code, errorMessage: error instanceof Error ? error.message : String(error) };
 }

@@ -116,20 +116,21 @@ function emptyRecord(batchId: string, now: Date): FileRecord {
 }
 
 /**
- * A message the queue gave up on (after its maximum delivery attempts) still
- * ends as a row: a failed record, unless one was already written.
+ * A request that could not be processed still ends as a row: a failed record
+ * under the file's generation (the request's, else the object's if it can be
+ * read, else "0"), unless one was already written. Returns whether it wrote.
  */
-export async function recordUndeliverable(
+export async function recordFailure(
   request: ExtractRequest,
-  reason: string,
+  failure: { errorCode: string; errorMessage: string; processingMs?: number },
   deps: { store: ObjectStore; outputBucket: string; now?: () => Date },
-): Promise<void> {
+): Promise<boolean> {
   const generation = request.source.generation ?? (await deps.store.stat(request.source).catch(() => null))?.generation ?? '0';
-  const record: FileRecord = {
-    ...requestRecord(request, generation, deps.now?.()),
-    status: 'failed',
-    errorCode: PipelineCode.DELIVERY_FAILED,
-    errorMessage: `Expected extraction to succeed within the delivery attempts but the last one failed: ${reason}`,
-  };
-  await deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(record), 'application/json');
+  const record: FileRecord = { ...requestRecord(request, generation, deps.now?.()), status: 'failed', ...failure };
+  return deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(record), 'application/json');
+}
+
+/** A message the queue gave up on, after its maximum delivery attempts. */
+export async function recordUndeliverable(request: ExtractRequest, reason: string, deps: { store: ObjectStore; outputBucket: string; now?: () => Date }): Promise<void> {
+  await recordFailure(request, { errorCode: PipelineCode.DELIVERY_FAILED, errorMessage: `Expected extraction to succeed within the delivery attempts but the last one failed: ${reason}` }, deps);
 }
