@@ -6,7 +6,8 @@
  */
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { TABLES, allRowsTableOf, bigQueryLatestViewSql, bigQuerySchemaOf } from '../shared/pipeline/tables.ts';
+import { TABLES, allRowsTableOf, bigQuerySchemaOf } from '../shared/pipeline/tables.ts';
+import { bigQueryTarget, viewSql } from '../shared/pipeline/views.ts';
 import { DECODER_PROCESS_ENV } from '../shared/runtime.ts';
 import type { FunctionSettings, StackSettings } from './config.ts';
 
@@ -218,28 +219,29 @@ function createWarehouse(settings: StackSettings, name: (s: string) => string, a
   const dataset = new gcp.bigquery.Dataset('dataset', {
     datasetId,
     location: settings.region,
-    description: 'framesift: one row per file (gifs) and per key frame (key_frames).',
+    description: 'framesift: one row per file (gifs), per key frame (key_frames) and per manifest line (manifest_entries).',
     deleteContentsOnDestroy: settings.forceDestroy,
   }, { dependsOn: apis });
+  const entries = Object.entries(TABLES) as Array<[keyof typeof TABLES, (typeof TABLES)[keyof typeof TABLES]]>;
+  // Every loaded row; partitioned by day and clustered so the views' windows stay cheap.
+  const allRows = entries.map(([, table]) => new gcp.bigquery.Table(`${table.name.replace('_', '-')}-all`, {
+    datasetId: dataset.datasetId,
+    tableId: allRowsTableOf(table),
+    description: table.description,
+    schema: JSON.stringify(bigQuerySchemaOf(table).fields),
+    timePartitioning: { type: 'DAY', field: table.partitionBy },
+    clusterings: [...table.clusterBy],
+    deletionProtection: !settings.forceDestroy,
+  }));
+  // One row per key: what queries read. The gifs and key_frames views join manifest_entries_all, so every view waits for every table.
   const views = {} as Record<keyof typeof TABLES, gcp.bigquery.Table>;
-  for (const [key, table] of Object.entries(TABLES) as Array<[keyof typeof TABLES, (typeof TABLES)[keyof typeof TABLES]]>) {
-    // Every loaded row; partitioned by day and clustered by gif_id so the view's window stays cheap.
-    const all = new gcp.bigquery.Table(`${table.name.replace('_', '-')}-all`, {
-      datasetId: dataset.datasetId,
-      tableId: allRowsTableOf(table),
-      description: table.description,
-      schema: JSON.stringify(bigQuerySchemaOf(table).fields),
-      timePartitioning: { type: 'DAY', field: table.partitionBy },
-      clusterings: [...table.clusterBy],
-      deletionProtection: !settings.forceDestroy,
-    });
-    // One row per key: what queries read.
+  for (const [key, table] of entries) {
     views[key] = new gcp.bigquery.Table(`${table.name.replace('_', '-')}-view`, {
       datasetId: dataset.datasetId,
       tableId: table.name,
-      view: { query: bigQueryLatestViewSql(table, settings.project, datasetId), useLegacySql: false },
+      view: { query: viewSql(table, bigQueryTarget(settings.project, datasetId)), useLegacySql: false },
       deletionProtection: false,
-    }, { dependsOn: [all] });
+    }, { dependsOn: allRows });
   }
   return { dataset, views };
 }

@@ -13,7 +13,6 @@ import type { MessagePublishedData, SelectorChoice } from '../shared/pipeline/ev
 import type { ExtractResult } from '../shared/pipeline/extract.ts';
 import { recordDeadLetter } from '../shared/pipeline/dead-letters.ts';
 import { fanOut, type FanOutResult } from '../shared/pipeline/fan-out.ts';
-import { hasMediaExtension } from '../shared/pipeline/ids.ts';
 import type { ObjectInfo, ObjectStore, Publisher, Warehouse } from '../shared/pipeline/ports.ts';
 import { retryTransient } from '../shared/pipeline/retry.ts';
 import { faultyPublisher, faultyStore, faultyWarehouse, type FaultPlan } from '../shared/adapters/faults.ts';
@@ -52,27 +51,24 @@ const MANIFEST_EXTENSIONS = ['.txt', '.csv', '.jsonl', '.json'];
 /** One extraction per worker process: sharp decodes on one thread, so a second core needs a second process. */
 const EXTRACT_WORKER = fileURLToPath(new URL('./extract-worker.ts', import.meta.url));
 
-/** What to upload, and which uploads trigger fan-out (a folder with a manifest triggers only the manifest). */
-export function planUploads(inputs: string[]): Array<{ from: string; name: string; trigger: boolean }> {
-  const plan: Array<{ from: string; name: string; trigger: boolean }> = [];
+/** What to upload: each file, or a folder (a manifest's own, with it). Every upload triggers fan-out, as in the cloud. */
+export function planUploads(inputs: string[]): Array<{ from: string; name: string }> {
+  const plan: Array<{ from: string; name: string }> = [];
   for (const input of inputs.map((i) => resolve(i))) {
     const isFolder = statSync(input).isDirectory();
     const isManifest = !isFolder && MANIFEST_EXTENSIONS.some((ext) => input.toLowerCase().endsWith(ext));
     // A manifest names files beside it, so its whole folder goes up with it.
     const folder = isFolder ? input : isManifest ? dirname(input) : undefined;
     if (!folder) {
-      plan.push({ from: input, name: `uploads/${basename(input)}`, trigger: true });
+      plan.push({ from: input, name: `uploads/${basename(input)}` });
       continue;
     }
     const files = readdirSync(folder, { recursive: true, encoding: 'utf8' })
       .map((f) => join(folder, f))
       .filter((f) => statSync(f).isFile())
       .sort();
-    const manifests = isManifest ? [input] : files.filter((f) => MANIFEST_EXTENSIONS.some((ext) => f.toLowerCase().endsWith(ext)));
     for (const file of files) {
-      const name = `uploads/${basename(folder)}/${relative(folder, file).split(sep).join('/')}`;
-      const trigger = manifests.length > 0 ? manifests.includes(file) : hasMediaExtension(file);
-      plan.push({ from: file, name, trigger });
+      plan.push({ from: file, name: `uploads/${basename(folder)}/${relative(folder, file).split(sep).join('/')}` });
     }
   }
   return plan;
@@ -89,10 +85,7 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
 
   // Uploading is the user's act, not the pipeline's: it goes to the folders directly.
   const triggers: ObjectInfo[] = [];
-  for (const { from, name, trigger } of planUploads(options.inputs)) {
-    const info = await folders.upload(from, { bucket: INGEST_BUCKET, name });
-    if (trigger) triggers.push(info);
-  }
+  for (const { from, name } of planUploads(options.inputs)) triggers.push(await folders.upload(from, { bucket: INGEST_BUCKET, name }));
 
   const batches: FanOutResult[] = [];
   for (const object of triggers) {

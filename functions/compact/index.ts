@@ -2,6 +2,9 @@
 import * as functions from '@google-cloud/functions-framework';
 import { recordDeadLetters } from '../../shared/adapters/gcp/dead-letters.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
+
+/** The function's timeout is 540 s: no batch starts after 420 s, and a batch takes seconds, so the run ends in time. */
+const RUN_BUDGET_MS = 420_000;
 import { loadConfig } from '../config.ts';
 import { log } from '../log.ts';
 import { openStore, openSubscriber, openWarehouse } from '../runtime.ts';
@@ -19,6 +22,6 @@ functions.cloudEvent('compact', async (event: functions.CloudEvent<unknown>) => 
     subscriber && config.deadLetterSubscription
       ? await recordDeadLetters(subscriber, config.deadLetterSubscription, { store, outputBucket: config.outputBucket })
       : 0;
-  const result = await compact({ store, warehouse, outputBucket: config.outputBucket });
-  log('INFO', 'compaction finished', { eventId: event.id, runId: result.runId, records: result.records, rows: result.rows, deadLetters });
+  const result = await compact({ store, warehouse, outputBucket: config.outputBucket, budgetMs: RUN_BUDGET_MS });
+  log('INFO', 'compaction finished', { eventId: event.id, runIds: result.runIds, records: result.records, rows: result.rows, resumed: result.resumed, more: result.more, deadLetters });
 });

@@ -25,6 +25,8 @@ import { functionSourceFiles } from '../../infra/source-archive.ts';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
 import { messagePublished, pushEnvelope } from '../../shared/pipeline/events.ts';
 import { requestRecord } from '../../shared/pipeline/records.ts';
+import { fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
+import { uriOf } from '../../shared/pipeline/ports.ts';
 import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
 import { BigQueryStandIn } from '../lib/bigquery-standin.ts';
 import { GcsStandIn } from '../lib/gcs-standin.ts';
@@ -141,8 +143,8 @@ async function prepare(target: Target, run: number, peers: { gcs: GcsStandIn; pu
   peers.gcs.put('ingest', `bench/${run}.gif`, readFileSync(CORPUS_GIF), 'image/gif');
   if (target === 'compact') {
     const request = { gifId: 'a', batchId: 'b', source: { bucket: 'ingest', name: 'a.gif' }, description: null, manifest: null };
-    const record = { ...requestRecord(request, '1'), status: 'failed', errorCode: 'CORRUPT_INPUT', errorMessage: 'a record for the first compaction to load' };
-    peers.gcs.put(output, 'records/a/1.json', Buffer.from(JSON.stringify(record)), 'application/json');
+    const record = { ...requestRecord(request, '1', 'ssim-bench'), status: 'failed', errorCode: 'CORRUPT_INPUT', errorMessage: 'a record for the first compaction to load' };
+    peers.gcs.put(output, inboxRecordName('ssim-bench', fileKeyOf(uriOf(request.source), '1')), Buffer.from(JSON.stringify(record)), 'application/json');
     await new BigQueryWarehouse(peers.bigquery, `bench_${run}`).ensureTables();
   }
   return { FRAMESIFT_BACKEND: 'gcp', FRAMESIFT_OUTPUT_BUCKET: output, FRAMESIFT_TOPIC: topic, FRAMESIFT_DATASET: `bench_${run}` };

@@ -93,8 +93,7 @@ async function printSummary(summary: RunSummary, workDir: string, concurrency: n
       `${summary.published} files in ${summary.seconds.toFixed(1)} s with ${concurrency} workers ` +
         `(${summary.results.filter((r) => r.status === 'duplicate').length} already done); ` +
         `compaction added ${summary.compaction.rows.gifs} gifs rows and ${summary.compaction.rows.key_frames} key_frames rows.`,
-      `key frames:  ${join(summary.paths.output, 'frames')}/<gif_id>/<generation>/<k>.png`,
-      `records:     ${join(summary.paths.output, 'records')}`,
+      `key frames:  ${join(summary.paths.output, 'packs')}/<selection>/<file key>.tar  (tar -x, or key_frames.byte_offset and byte_length)`,
       `parquet:     ${join(summary.paths.output, 'parquet')}/<table>/dt=YYYY-MM-DD/`,
       `warehouse:   ${summary.paths.database}  (npm run query -- "SELECT * FROM gifs LIMIT 5")`,
     ].join('\n'),

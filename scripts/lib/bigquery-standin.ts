@@ -201,8 +201,11 @@ export class BigQueryStandIn {
 export function toDuckDb(sql: string): string {
   return sql
     .replace(/`([^`]+)`/g, (_, name: string) => name.split('.').slice(-2).map((part) => `"${part}"`).join('.'))
-    .replace(/\*\s+EXCEPT\s*\(/gi, '* EXCLUDE (');
+    .replace(/\*\s+EXCEPT\s*\(/gi, '* EXCLUDE (')
+    .replace(/CAST\(NULL AS (ARRAY<)?(STRING|INT64|FLOAT64|BOOL|TIMESTAMP)>?\)/g, (_, array: string | undefined, type: string) => `CAST(NULL AS ${DUCKDB_TYPES[type]}${array ? '[]' : ''})`);
 }
+
+const DUCKDB_TYPES: Record<string, string> = { STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN', TIMESTAMP: 'TIMESTAMP' };
 
 function fieldOf(name: string, duckType: string): Field {
   const repeated = duckType.endsWith('[]');

@@ -1,85 +1,154 @@
 /**
- * Compaction: the records written since the last run become one Parquet file
- * per table, and each table gets one load job for the run (BigQuery allows
- * about 1,500 load jobs per table per day). A ledger object lists the records a
- * run took; a crash between the load and the ledger only means the next run
- * loads them again, and the tables' de-duplication keeps one row each.
+ * Compaction: what waits in the inbox becomes one Parquet file per table and
+ * one load job per table, a batch at a time.
+ *
+ * - **Bounded.** A batch takes at most `batchSize` inbox objects, and a run
+ *   starts no batch after its time budget: it ends inside its function's
+ *   timeout, and the next tick goes on. Reads and deletes run in parallel.
+ * - **Independent of history.** Loaded objects leave the inbox, so a run lists
+ *   only what is pending, never what was loaded before.
+ * - **Resumable.** Before its loads a batch writes its intent (its Parquet
+ *   files and inbox names) under `compaction/open/`. A run first finishes any
+ *   open batch: loads under the same job ids, which BigQuery (and the local
+ *   warehouse) run at most once, then the deletes. A run killed at any point
+ *   therefore loads nothing twice and loses nothing.
+ *
+ * BigQuery allows about 1,500 load jobs per table per day; at the default
+ * batch size that is 30 million records a day, per table.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LEDGER_PREFIX, RECORDS_PREFIX, ledgerName, parquetName } from './layout.ts';
+import { mapConcurrently } from './concurrently.ts';
+import { INBOX_PREFIX, OPEN_RUNS_PREFIX, openRunName, parquetName } from './layout.ts';
 import { ParquetFile } from './parquet.ts';
 import { uriOf, type ObjectStore, type Warehouse } from './ports.ts';
-import type { FileRecord } from './records.ts';
-import { GIFS, KEY_FRAMES, gifsRow, keyFrameRows } from './tables.ts';
+import { isEntriesChunk, type FileRecord, type ManifestEntriesChunk } from './records.ts';
+import { GIFS, KEY_FRAMES, MANIFEST_ENTRIES, entryRows, gifsRow, keyFrameRows, type TableDefinition } from './tables.ts';
 
 export interface CompactDeps {
   store: ObjectStore;
   warehouse: Warehouse;
   outputBucket: string;
-  /** Upper bound on records per run, so one run stays within a function's timeout. */
-  maxRecords?: number;
+  /** Inbox objects per batch: one Parquet file and one load job per table each. */
+  batchSize?: number;
+  /** No batch starts after this many milliseconds of the run. */
+  budgetMs?: number;
+  /** Reads (and deletes) in flight at once. */
+  concurrency?: number;
   tmpDir?: string;
   now?: () => Date;
 }
 
+export type TableRows = Record<TableDefinition['name'], number>;
+
 export interface CompactResult {
-  runId: string;
+  /** One per batch loaded by this run, including batches it finished for a killed run. */
+  runIds: string[];
   records: number;
-  rows: { gifs: number; key_frames: number };
+  rows: TableRows;
   uris: string[];
+  /** Open batches of an earlier, killed run that this run finished. */
+  resumed: number;
+  /** True when the run stopped at its budget with work left in the inbox. */
+  more: boolean;
 }
 
-export const DEFAULT_MAX_RECORDS_PER_RUN = 100_000;
+/** What a batch has committed to before its loads: enough for any later run to finish it. */
+interface OpenBatch {
+  runId: string;
+  loads: Array<{ table: TableDefinition['name']; uri: string }>;
+  inbox: string[];
+}
+
+export const DEFAULT_BATCH_SIZE = 20_000;
+export const DEFAULT_CONCURRENCY = 128;
+const TABLES_LOADED = [GIFS, KEY_FRAMES, MANIFEST_ENTRIES] as const;
 
 export async function compact(deps: CompactDeps): Promise<CompactResult> {
+  const started = Date.now();
+  const result: CompactResult = { runIds: [], records: 0, rows: { gifs: 0, key_frames: 0, manifest_entries: 0 }, uris: [], resumed: 0, more: false };
+  for await (const open of deps.store.list(deps.outputBucket, OPEN_RUNS_PREFIX)) {
+    const batch = JSON.parse((await deps.store.read(open)).toString('utf8')) as OpenBatch;
+    await finishBatch(batch, deps);
+    result.runIds.push(batch.runId);
+    result.resumed++;
+  }
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  for (;;) {
+    const names = await pendingNames(deps, batchSize);
+    if (names.length === 0) break;
+    const batch = await compactBatch(names, deps);
+    result.runIds.push(batch.runId);
+    result.records += names.length;
+    for (const [table, rows] of Object.entries(batch.rows) as Array<[TableDefinition['name'], number]>) result.rows[table] += rows;
+    result.uris.push(...batch.loads.map((load) => load.uri));
+    if (names.length < batchSize) break;
+    if (deps.budgetMs !== undefined && Date.now() - started >= deps.budgetMs) {
+      result.more = true;
+      break;
+    }
+  }
+  return result;
+}
+
+async function pendingNames(deps: CompactDeps, limit: number): Promise<string[]> {
+  const names: string[] = [];
+  for await (const object of deps.store.list(deps.outputBucket, INBOX_PREFIX)) {
+    if (object.name.endsWith('.json')) names.push(object.name);
+    if (names.length >= limit) break;
+  }
+  return names;
+}
+
+async function compactBatch(names: string[], deps: CompactDeps): Promise<OpenBatch & { rows: TableRows }> {
   const { store, outputBucket } = deps;
   const now = deps.now?.() ?? new Date();
   const runId = `${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const done = await compactedRecords(store, outputBucket);
-
-  const pending: string[] = [];
-  for await (const object of store.list(outputBucket, RECORDS_PREFIX)) {
-    if (!done.has(object.name) && object.name.endsWith('.json')) pending.push(object.name);
-    if (pending.length >= (deps.maxRecords ?? DEFAULT_MAX_RECORDS_PER_RUN)) break;
-  }
-  if (pending.length === 0) return { runId, records: 0, rows: { gifs: 0, key_frames: 0 }, uris: [] };
-
   const workDir = join(deps.tmpDir ?? tmpdir(), `framesift-compact-${runId}`);
   await mkdir(workDir, { recursive: true });
   try {
-    const gifs = await ParquetFile.create(GIFS, join(workDir, 'gifs.parquet'));
-    const keyFrames = await ParquetFile.create(KEY_FRAMES, join(workDir, 'key_frames.parquet'));
-    for (const name of pending) {
-      const record = JSON.parse((await store.read({ bucket: outputBucket, name })).toString('utf8')) as FileRecord;
-      await gifs.append(gifsRow(record));
-      for (const row of keyFrameRows(record)) await keyFrames.append(row);
+    const files = await Promise.all(TABLES_LOADED.map((table) => ParquetFile.create(table, join(workDir, `${table.name}.parquet`))));
+    const [gifs, keyFrames, entries] = files as [ParquetFile, ParquetFile, ParquetFile];
+    const items = await mapConcurrently(names, deps.concurrency ?? DEFAULT_CONCURRENCY, async (name) => (await store.read({ bucket: outputBucket, name })).toString('utf8'));
+    // Appended in name order, so a batch's Parquet is the same whichever read finished first.
+    for (const text of items) {
+      const item = JSON.parse(text) as FileRecord | ManifestEntriesChunk;
+      if (isEntriesChunk(item)) {
+        for (const row of entryRows(item)) await entries.append(row);
+        continue;
+      }
+      await gifs.append(gifsRow(item));
+      for (const row of keyFrameRows(item)) await keyFrames.append(row);
     }
-    await gifs.close();
-    await keyFrames.close();
+    await Promise.all(files.map((file) => file.close()));
 
     const day = now.toISOString().slice(0, 10);
-    const uris: string[] = [];
-    for (const [table, file] of [[GIFS, gifs], [KEY_FRAMES, keyFrames]] as const) {
-      const ref = { bucket: outputBucket, name: parquetName(table.name, day, runId) };
-      await store.writeIfAbsent(ref, await readFile(file.path), 'application/vnd.apache.parquet');
-      uris.push(uriOf(ref));
-      await deps.warehouse.load(table.name, [uriOf(ref)], { runId, labels: { framesift_run: runId.toLowerCase(), framesift_table: table.name } });
-    }
-    await store.writeIfAbsent({ bucket: outputBucket, name: ledgerName(runId) }, JSON.stringify({ runId, records: pending }), 'application/json');
-    return { runId, records: pending.length, rows: { gifs: gifs.rows, key_frames: keyFrames.rows }, uris };
+    const loads: OpenBatch['loads'] = [];
+    await Promise.all(
+      TABLES_LOADED.map(async (table, i) => {
+        if (files[i]!.rows === 0) return;
+        const ref = { bucket: outputBucket, name: parquetName(table.name, day, runId) };
+        await store.writeIfAbsent(ref, await readFile(files[i]!.path), 'application/vnd.apache.parquet');
+        loads.push({ table: table.name, uri: uriOf(ref) });
+      }),
+    );
+    const batch: OpenBatch = { runId, loads: loads.sort((a, b) => a.table.localeCompare(b.table)), inbox: names };
+    await store.writeIfAbsent({ bucket: outputBucket, name: openRunName(runId) }, JSON.stringify(batch), 'application/json');
+    await finishBatch(batch, deps);
+    return { ...batch, rows: { gifs: gifs.rows, key_frames: keyFrames.rows, manifest_entries: entries.rows } };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-async function compactedRecords(store: ObjectStore, bucket: string): Promise<Set<string>> {
-  const names = new Set<string>();
-  for await (const ledger of store.list(bucket, LEDGER_PREFIX)) {
-    const { records } = JSON.parse((await store.read(ledger)).toString('utf8')) as { records: string[] };
-    for (const name of records) names.add(name);
+/** Loads, then deletes from the inbox, then closes the batch: each step safe to repeat. */
+async function finishBatch(batch: OpenBatch, deps: CompactDeps): Promise<void> {
+  const { store, outputBucket } = deps;
+  for (const { table, uri } of batch.loads) {
+    await deps.warehouse.load(table, [uri], { runId: batch.runId, labels: { framesift_run: batch.runId.toLowerCase(), framesift_table: table } });
   }
-  return names;
+  await mapConcurrently(batch.inbox, deps.concurrency ?? DEFAULT_CONCURRENCY, (name) => store.delete({ bucket: outputBucket, name }));
+  await store.delete({ bucket: outputBucket, name: openRunName(batch.runId) });
 }

@@ -5,7 +5,7 @@
  */
 import { decodeRequest, MalformedMessageError, type MessagePublishedData } from './events.ts';
 import type { ObjectStore } from './ports.ts';
-import { recordUndeliverable } from './records.ts';
+import { recordUndeliverable } from './outputs.ts';
 
 /** Returns false for a malformed message, which names no file to record; acknowledging it is all that can be done. */
 export async function recordDeadLetter(event: MessagePublishedData, reason: string, deps: { store: ObjectStore; outputBucket: string }): Promise<boolean> {

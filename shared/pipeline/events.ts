@@ -25,6 +25,8 @@ export interface MessagePublishedData {
 
 export interface SelectorChoice {
   name: string;
+  /** The selector's version; with the name and options it makes the selection id. */
+  version?: number;
   options: Record<string, unknown>;
 }
 
@@ -32,7 +34,8 @@ export interface SelectorChoice {
 export interface ExtractRequest {
   gifId: string;
   batchId: string;
-  source: { bucket: string; name: string; generation?: string };
+  /** Generation and size when the sender knows them (a storage event does), which saves extraction a stat. */
+  source: { bucket: string; name: string; generation?: string; size?: number };
   description: string | null;
   manifest: { uri: string; line: number } | null;
   selector?: SelectorChoice;

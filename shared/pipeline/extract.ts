@@ -1,10 +1,10 @@
 /**
- * Extraction: one request in, key frames and one record out. Idempotent:
- * every output is named by (gifId, source generation) and written with
- * `ifGenerationMatch: 0`, and the record is written last, so a redelivered
- * message finds the record and stops. A file that cannot be decoded is a
- * result (a failed record), not an exception; only transient errors are
- * thrown, for the queue to retry.
+ * Extraction: one request in, one record and one pack out. Idempotent: both
+ * are named by (source file, generation, selection) and written with
+ * `ifGenerationMatch: 0`, the pack last, so a redelivered message finds the
+ * pack and stops. A file that cannot be decoded is a result (a failed
+ * record), not an exception; only transient errors are thrown, for the queue
+ * to retry.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
@@ -14,10 +14,12 @@ import { extractKeyFrames, type ExtractOptions, type ExtractionRecord } from '..
 import { isFramesiftError } from '../errors.ts';
 import { limitExceeded, resolveLimits } from '../media/limits.ts';
 import { encodePng } from '../media/png.ts';
-import { decodeRequest, type ExtractRequest, type MessagePublishedData } from './events.ts';
-import { frameName, recordName } from './layout.ts';
-import { PermanentError, isTransient, uriOf, type ObjectStore } from './ports.ts';
-import { RejectionCode, recordFailure, requestRecord, type FileRecord, type RecordStatus } from './records.ts';
+import { resolveSelector } from '../selectors/index.ts';
+import { decodeRequest, type ExtractRequest, type MessagePublishedData, type SelectorChoice } from './events.ts';
+import { outputsOf, recordFailure, writeFileOutputs } from './outputs.ts';
+import { PermanentError, isTransient, uriOf, type ObjectInfo, type ObjectStore } from './ports.ts';
+import { RejectionCode, requestRecord, type FileRecord, type RecordStatus } from './records.ts';
+import { selectionOf } from './selection.ts';
 
 export interface ExtractDeps {
   store: ObjectStore;
@@ -44,13 +46,16 @@ export async function extractStep(event: MessagePublishedData, deps: ExtractDeps
 
 export async function extractRequest(request: ExtractRequest, deps: ExtractDeps): Promise<ExtractResult> {
   const started = Date.now();
+  let selection: string | undefined;
   try {
-    return await extractFile(request, deps, started);
+    const choice = chosenSelector(request, deps.engine);
+    selection = selectionOf(choice);
+    return await extractFile(request, choice, selection, deps, started);
   } catch (error) {
     if (isTransient(error)) throw error;
     // No retry mends the rest (access denied, a bad option, a bug): it is recorded now, with its code.
     const failure = { ...failureOf(error), processingMs: Date.now() - started };
-    const written = await recordFailure(request, failure, deps);
+    const written = await recordFailure(request, failure, { ...deps, selection });
     return { gifId: request.gifId, status: written ? 'failed' : 'duplicate', keyFrames: 0, errorCode: failure.errorCode };
   }
 }
@@ -60,26 +65,39 @@ function failureOf(error: unknown): { errorCode: string; errorMessage: string } 
   return { errorCode: code, errorMessage: error instanceof Error ? error.message : String(error) };
 }
 
-async function extractFile(request: ExtractRequest, deps: ExtractDeps, started: number): Promise<ExtractResult> {
-  const { store, outputBucket } = deps;
-  const source = await store.stat(request.source);
-  const generation = source?.generation ?? request.source.generation ?? '0';
-  const record = { bucket: outputBucket, name: recordName(request.gifId, generation) };
-  if (await store.stat(record)) return { gifId: request.gifId, status: 'duplicate', keyFrames: 0, errorCode: null };
+/** The request's selector, or the deployment's default resolved here, so that its selection id names its version and options. */
+function chosenSelector(request: ExtractRequest, engine: ExtractOptions | undefined): SelectorChoice {
+  if (request.selector) return request.selector;
+  const resolved = resolveSelector(engine?.selector, engine?.selectorOptions);
+  return { name: resolved.name, version: resolved.version, options: { ...resolved.options } };
+}
 
-  const base = requestRecord(request, generation, deps.now?.());
-  const finish = async (status: RecordStatus, fields: Partial<FileRecord>): Promise<ExtractResult> => {
+/** What a storage event already told fan-out saves a stat here. */
+async function sourceOf(request: ExtractRequest, store: ObjectStore): Promise<ObjectInfo | null> {
+  const { bucket, name, generation, size } = request.source;
+  if (generation !== undefined && size !== undefined) return { bucket, name, generation, size };
+  return store.stat(request.source);
+}
+
+async function extractFile(request: ExtractRequest, choice: SelectorChoice, selection: string, deps: ExtractDeps, started: number): Promise<ExtractResult> {
+  const { store } = deps;
+  const source = await sourceOf(request, store);
+  // A missing file has no generation; "0" names it, and an upload later has a real one, so it is not mistaken for done.
+  const generation = source?.generation ?? '0';
+  const { pack } = outputsOf(deps.outputBucket, uriOf(request.source), generation, selection);
+  if (await store.stat(pack)) return { gifId: request.gifId, status: 'duplicate', keyFrames: 0, errorCode: null };
+
+  const base = requestRecord(request, generation, selection, deps.now?.());
+  const finish = async (status: RecordStatus, fields: Partial<FileRecord>, pngs: Uint8Array[] = []): Promise<ExtractResult> => {
     const complete: FileRecord = { ...base, status, ...fields, processingMs: Date.now() - started };
-    const written = await store.writeIfAbsent(record, JSON.stringify(complete), 'application/json');
-    return { gifId: request.gifId, status: written ? status : 'duplicate', keyFrames: complete.keyFrameUris.length, errorCode: complete.errorCode };
+    const written = await writeFileOutputs(deps, complete, pngs);
+    return { gifId: request.gifId, status: written ? status : 'duplicate', keyFrames: pngs.length, errorCode: complete.errorCode };
   };
 
   if (!source) {
     return finish('rejected', { errorCode: RejectionCode.MISSING_FILE, errorMessage: `Expected the file ${uriOf(request.source)} but it does not exist` });
   }
-  const options: ExtractOptions = request.selector
-    ? { ...deps.engine, selector: request.selector.name, selectorOptions: request.selector.options }
-    : { ...deps.engine };
+  const options: ExtractOptions = { ...deps.engine, selector: choice.name, selectorOptions: choice.options };
   const { maxInputBytes } = resolveLimits(options.limits);
   if (source.size > maxInputBytes) {
     const refused = limitExceeded('input bytes', maxInputBytes, source.size);
@@ -99,15 +117,9 @@ async function extractFile(request: ExtractRequest, deps: ExtractDeps, started: 
       if (isTransient(error)) throw error;
       return finish('failed', failureOf(error));
     }
-    const uris: string[] = [];
-    for (const [ordinal, rgb] of images.entries()) {
-      const frame = { bucket: outputBucket, name: frameName(request.gifId, generation, ordinal) };
-      await store.writeIfAbsent(frame, await encodePng(rgb, extraction.size), 'image/png');
-      uris.push(uriOf(frame));
-    }
-    return finish('ok', { extraction, keyFrameUris: uris });
+    const pngs = await Promise.all(images.map((rgb) => encodePng(rgb, extraction.size)));
+    return finish('ok', { extraction }, pngs);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
 }
-

@@ -34,3 +34,14 @@ export function hash53(text: string, seed = 0): number {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+
+/**
+ * The naming convention that tells a manifest from a stray file: `manifest.txt`,
+ * `manifest-2024.csv`, `captions.manifest.jsonl`. Anything else that is not
+ * media (`README.txt`, `.DS_Store`) is ignored rather than read as lines.
+ */
+const MANIFEST_NAME = /^(manifest[^/]*|[^/]+\.manifest)\.(txt|csv|jsonl|json)$/i;
+
+export function isManifestName(name: string): boolean {
+  return MANIFEST_NAME.test(name.slice(name.lastIndexOf('/') + 1));
+}

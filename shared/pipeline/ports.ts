@@ -31,6 +31,8 @@ export interface ObjectStore {
   writeIfAbsent(ref: ObjectRef, data: Buffer | string, contentType: string): Promise<boolean>;
   /** Every object under a prefix, in name order, fetched a page at a time. */
   list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
+  /** Removes the object; one already gone is not an error. */
+  delete(ref: ObjectRef): Promise<void>;
 }
 
 export interface Publisher {

@@ -6,8 +6,8 @@
 import type { ExtractionRecord } from '../engine.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import type { ExtractRequest } from './events.ts';
-import { recordName } from './layout.ts';
-import { uriOf, type ObjectStore } from './ports.ts';
+import type { ByteRange } from './pack.ts';
+import { uriOf } from './ports.ts';
 
 /** Why a manifest line or a requested file became a rejected row. */
 export const RejectionCode = Object.freeze({
@@ -30,11 +30,11 @@ export const PipelineCode = Object.freeze({
 export type RecordStatus = 'ok' | 'failed' | 'rejected';
 
 /**
- * One JSON record per file (or per rejected manifest line), written once to
- * the output bucket. Compaction turns records into table rows.
+ * One JSON record per file and selection (or per rejected manifest line),
+ * written once. Compaction turns records into table rows.
  */
 export interface FileRecord {
-  /** The de-duplication key: `<gifId>@<generation>` for files, `<batchId>#<line>` for rejected lines. */
+  /** The de-duplication key: `<source uri>@<generation>/<selection>` for files, `<batchId>#<line>` for rejected lines. */
   recordKey: string;
   gifId: string | null;
   status: RecordStatus;
@@ -42,22 +42,39 @@ export interface FileRecord {
   errorMessage: string | null;
   sourceUri: string | null;
   sourceGeneration: string | null;
+  /** Which selector, version and options chose the key frames (see selection.ts); null for a rejected line. */
+  selection: string | null;
   description: string | null;
   batchId: string;
   manifestUri: string | null;
   manifestLine: number | null;
   extraction: ExtractionRecord | null;
-  keyFrameUris: string[];
+  /** The pack holding the key frames as PNG members, and each frame's bytes in it. */
+  packUri: string | null;
+  keyFrameRanges: ByteRange[];
   engineVersion: string;
   processedAt: string;
   processingMs: number | null;
 }
 
-export function fileRecordKey(gifId: string, generation: string): string {
-  return `${gifId}@${generation}`;
+/** Up to a chunk's worth of a manifest's entries, as fan-out leaves them in the inbox for compaction. */
+export interface ManifestEntriesChunk {
+  kind: 'manifest_entries';
+  batchId: string;
+  manifestUri: string;
+  processedAt: string;
+  entries: Array<{ line: number; gifId: string; description: string | null; sourceUri: string }>;
 }
 
-export function rejectedRecordKey(batchId: string, line: number): string {
+export function isEntriesChunk(item: FileRecord | ManifestEntriesChunk): item is ManifestEntriesChunk {
+  return (item as ManifestEntriesChunk).kind === 'manifest_entries';
+}
+
+export function fileRecordKey(sourceUri: string, generation: string, selection: string): string {
+  return `${sourceUri}@${generation}/${selection}`;
+}
+
+export function manifestLineKey(batchId: string, line: number): string {
   return `${batchId}#${line}`;
 }
 
@@ -69,7 +86,7 @@ export function rejectedLineRecord(
 ): FileRecord {
   return {
     ...emptyRecord(line.batchId, now),
-    recordKey: rejectedRecordKey(line.batchId, line.line),
+    recordKey: manifestLineKey(line.batchId, line.line),
     gifId: line.rawId,
     status: 'rejected',
     errorCode: line.code,
@@ -80,13 +97,15 @@ export function rejectedLineRecord(
 }
 
 /** The record of one requested file before it is processed: who, where from, when. */
-export function requestRecord(request: ExtractRequest, generation: string, now: Date = new Date()): FileRecord {
+export function requestRecord(request: ExtractRequest, generation: string, selection: string, now: Date = new Date()): FileRecord {
+  const sourceUri = uriOf(request.source);
   return {
     ...emptyRecord(request.batchId, now),
-    recordKey: fileRecordKey(request.gifId, generation),
+    recordKey: fileRecordKey(sourceUri, generation, selection),
     gifId: request.gifId,
-    sourceUri: uriOf(request.source),
+    sourceUri,
     sourceGeneration: generation,
+    selection,
     description: request.description,
     manifestUri: request.manifest?.uri ?? null,
     manifestLine: request.manifest?.line ?? null,
@@ -103,34 +122,16 @@ function emptyRecord(batchId: string, now: Date): FileRecord {
     errorMessage: null,
     sourceUri: null,
     sourceGeneration: null,
+    selection: null,
     description: null,
     batchId,
     manifestUri: null,
     manifestLine: null,
     extraction: null,
-    keyFrameUris: [],
+    packUri: null,
+    keyFrameRanges: [],
     engineVersion: ENGINE_VERSION,
     processedAt: now.toISOString(),
     processingMs: null,
   };
-}
-
-/**
- * A request that could not be processed still ends as a row: a failed record
- * under the file's generation (the request's, else the object's if it can be
- * read, else "0"), unless one was already written. Returns whether it wrote.
- */
-export async function recordFailure(
-  request: ExtractRequest,
-  failure: { errorCode: string; errorMessage: string; processingMs?: number },
-  deps: { store: ObjectStore; outputBucket: string; now?: () => Date },
-): Promise<boolean> {
-  const generation = request.source.generation ?? (await deps.store.stat(request.source).catch(() => null))?.generation ?? '0';
-  const record: FileRecord = { ...requestRecord(request, generation, deps.now?.()), status: 'failed', ...failure };
-  return deps.store.writeIfAbsent({ bucket: deps.outputBucket, name: recordName(request.gifId, generation) }, JSON.stringify(record), 'application/json');
-}
-
-/** A message the queue gave up on, after its maximum delivery attempts. */
-export async function recordUndeliverable(request: ExtractRequest, reason: string, deps: { store: ObjectStore; outputBucket: string; now?: () => Date }): Promise<void> {
-  await recordFailure(request, { errorCode: PipelineCode.DELIVERY_FAILED, errorMessage: `Expected extraction to succeed within the delivery attempts but the last one failed: ${reason}` }, deps);
 }

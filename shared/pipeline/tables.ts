@@ -2,7 +2,7 @@
  * Each table's schema, defined once. The Parquet schema, the BigQuery schema
  * and the DuckDB column list are all derived from these lists.
  */
-import type { FileRecord } from './records.ts';
+import { manifestLineKey, type FileRecord, type ManifestEntriesChunk } from './records.ts';
 
 export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'TIMESTAMP';
 export type ColumnMode = 'REQUIRED' | 'NULLABLE' | 'REPEATED';
@@ -15,7 +15,7 @@ export interface Column {
 }
 
 export interface TableDefinition {
-  name: 'gifs' | 'key_frames';
+  name: 'gifs' | 'key_frames' | 'manifest_entries';
   description: string;
   columns: readonly Column[];
   /** Rows with equal values here are one row: the latest `processed_at` wins. */
@@ -28,18 +28,19 @@ const col = (name: string, type: ColumnType, mode: ColumnMode, description: stri
 
 export const GIFS: TableDefinition = {
   name: 'gifs',
-  description: 'One row per source file and generation (and per rejected manifest line).',
+  description: 'One row per source file, generation and selection (and per rejected manifest line).',
   uniqueKey: ['record_key'],
   partitionBy: 'processed_at',
   clusterBy: ['gif_id'],
   columns: [
-    col('record_key', 'STRING', 'REQUIRED', 'De-duplication key: gif_id@source_generation, or batch_id#line for a rejected line'),
+    col('record_key', 'STRING', 'REQUIRED', 'De-duplication key: source_uri@source_generation/selection, or batch_id#line for a rejected line'),
     col('gif_id', 'STRING', 'NULLABLE', 'The id from the manifest, or the file name of a single upload'),
     col('status', 'STRING', 'REQUIRED', 'ok, failed or rejected'),
     col('error_code', 'STRING', 'NULLABLE', 'Stable code of a failure or rejection'),
     col('error_message', 'STRING', 'NULLABLE', 'What was expected and what was found'),
     col('source_uri', 'STRING', 'NULLABLE', 'gs:// URI of the source file'),
     col('source_generation', 'STRING', 'NULLABLE', 'Object generation of the source file'),
+    col('selection', 'STRING', 'NULLABLE', 'Id of the selector, its version and options that chose the key frames'),
     col('description', 'STRING', 'NULLABLE', 'Text description from the manifest'),
     col('batch_id', 'STRING', 'REQUIRED', 'The upload (manifest or single file) this came from'),
     col('manifest_uri', 'STRING', 'NULLABLE', 'gs:// URI of the manifest'),
@@ -60,7 +61,8 @@ export const GIFS: TableDefinition = {
     col('key_frame_count', 'INT64', 'NULLABLE', 'Number of key frames'),
     col('key_frame_indices', 'INT64', 'REPEATED', 'Frame index of each key frame'),
     col('key_frame_times_ms', 'INT64', 'REPEATED', 'Start time of each key frame'),
-    col('key_frame_uris', 'STRING', 'REPEATED', 'gs:// URI of each key frame PNG'),
+    col('key_frame_uris', 'STRING', 'REPEATED', 'Each key frame as <pack uri>#bytes=<first>-<last>'),
+    col('pack_uri', 'STRING', 'NULLABLE', 'gs:// URI of the tar holding the key frame PNGs and the record'),
     col('shot_starts', 'INT64', 'REPEATED', 'First frame of each shot (scene selector)'),
     col('energy_max', 'FLOAT64', 'NULLABLE', 'Largest frame-to-frame RGB mean squared difference'),
     col('energy_mean', 'FLOAT64', 'NULLABLE', 'Mean frame-to-frame RGB mean squared difference'),
@@ -88,11 +90,15 @@ export const KEY_FRAMES: TableDefinition = {
     col('record_key', 'STRING', 'REQUIRED', 'The gifs row this frame belongs to'),
     col('gif_id', 'STRING', 'REQUIRED', 'Id of the source file'),
     col('source_generation', 'STRING', 'REQUIRED', 'Object generation of the source file'),
+    col('source_uri', 'STRING', 'NULLABLE', 'gs:// URI of the source file'),
+    col('selection', 'STRING', 'NULLABLE', 'Id of the selector, its version and options that chose the frame'),
     col('ordinal', 'INT64', 'REQUIRED', 'Position among the key frames, from 0'),
     col('frame_index', 'INT64', 'REQUIRED', 'Index of the frame in the file, from 0'),
     col('time_ms', 'INT64', 'REQUIRED', 'Start time with browser delay rules'),
     col('raw_time_ms', 'INT64', 'REQUIRED', "Start time from the file's own timing"),
-    col('uri', 'STRING', 'REQUIRED', 'gs:// URI of the 256×256 PNG'),
+    col('uri', 'STRING', 'REQUIRED', 'gs:// URI of the pack (a tar) holding the 256×256 PNG'),
+    col('byte_offset', 'INT64', 'NULLABLE', 'First byte of the PNG in the pack'),
+    col('byte_length', 'INT64', 'NULLABLE', 'Length of the PNG in bytes'),
     col('phash', 'STRING', 'REQUIRED', '64-bit perceptual hash, hex'),
     col('score', 'FLOAT64', 'NULLABLE', "The selector's score for this frame"),
     col('similarity_to_previous', 'FLOAT64', 'NULLABLE', 'Grayscale SSIM with the previous key frame'),
@@ -100,7 +106,25 @@ export const KEY_FRAMES: TableDefinition = {
   ],
 };
 
-export const TABLES = Object.freeze({ gifs: GIFS, key_frames: KEY_FRAMES });
+export const MANIFEST_ENTRIES: TableDefinition = {
+  name: 'manifest_entries',
+  description: "One row per manifest line naming a file: the id and description the views give that file's rows.",
+  uniqueKey: ['entry_key'],
+  partitionBy: 'processed_at',
+  clusterBy: ['source_uri'],
+  columns: [
+    col('entry_key', 'STRING', 'REQUIRED', 'batch_id#line'),
+    col('gif_id', 'STRING', 'REQUIRED', 'The id the line gives'),
+    col('description', 'STRING', 'NULLABLE', 'The description the line gives'),
+    col('source_uri', 'STRING', 'REQUIRED', 'gs:// URI of the file the line names'),
+    col('batch_id', 'STRING', 'REQUIRED', 'The manifest upload'),
+    col('manifest_uri', 'STRING', 'REQUIRED', 'gs:// URI of the manifest'),
+    col('manifest_line', 'INT64', 'REQUIRED', 'Line of the manifest, from 1'),
+    col('processed_at', 'TIMESTAMP', 'REQUIRED', 'When fan-out read the line'),
+  ],
+};
+
+export const TABLES = Object.freeze({ gifs: GIFS, key_frames: KEY_FRAMES, manifest_entries: MANIFEST_ENTRIES });
 
 export type Row = Record<string, string | number | boolean | Date | null | Array<string | number>>;
 
@@ -115,6 +139,7 @@ export function gifsRow(record: FileRecord): Row {
     error_message: record.errorMessage,
     source_uri: record.sourceUri,
     source_generation: record.sourceGeneration,
+    selection: record.selection,
     description: record.description,
     batch_id: record.batchId,
     manifest_uri: record.manifestUri,
@@ -135,7 +160,8 @@ export function gifsRow(record: FileRecord): Row {
     key_frame_count: x?.keyFrames.length ?? null,
     key_frame_indices: x?.keyFrames.map((k) => k.frameIndex) ?? [],
     key_frame_times_ms: x?.keyFrames.map((k) => k.timeMs) ?? [],
-    key_frame_uris: record.keyFrameUris,
+    key_frame_uris: record.packUri ? record.keyFrameRanges.map((r) => `${record.packUri}#bytes=${r.offset}-${r.offset + r.length - 1}`) : [],
+    pack_uri: record.packUri,
     shot_starts: x?.shots?.map((s) => s.startFrame) ?? [],
     energy_max: x?.metrics.energyMax ?? null,
     energy_mean: x?.metrics.energyMean ?? null,
@@ -154,20 +180,38 @@ export function gifsRow(record: FileRecord): Row {
 }
 
 export function keyFrameRows(record: FileRecord): Row[] {
-  if (record.status !== 'ok' || !record.extraction || record.gifId === null || record.sourceGeneration === null) return [];
+  if (record.status !== 'ok' || !record.extraction || record.gifId === null || record.sourceGeneration === null || !record.packUri) return [];
   return record.extraction.keyFrames.map((k) => ({
     record_key: record.recordKey,
     gif_id: record.gifId,
     source_generation: record.sourceGeneration,
+    source_uri: record.sourceUri,
+    selection: record.selection,
     ordinal: k.ordinal,
     frame_index: k.frameIndex,
     time_ms: k.timeMs,
     raw_time_ms: k.rawTimeMs,
-    uri: record.keyFrameUris[k.ordinal]!,
+    uri: record.packUri!,
+    byte_offset: record.keyFrameRanges[k.ordinal]!.offset,
+    byte_length: record.keyFrameRanges[k.ordinal]!.length,
     phash: k.phash,
     score: k.score,
     similarity_to_previous: k.similarityToPrevious,
     processed_at: new Date(record.processedAt),
+  }));
+}
+
+export function entryRows(chunk: ManifestEntriesChunk): Row[] {
+  const processedAt = new Date(chunk.processedAt);
+  return chunk.entries.map((entry) => ({
+    entry_key: manifestLineKey(chunk.batchId, entry.line),
+    gif_id: entry.gifId,
+    description: entry.description,
+    source_uri: entry.sourceUri,
+    batch_id: chunk.batchId,
+    manifest_uri: chunk.manifestUri,
+    manifest_line: entry.line,
+    processed_at: processedAt,
   }));
 }
 
@@ -207,17 +251,7 @@ export function duckdbTypeOf(column: Column): string {
   return column.mode === 'REPEATED' ? `${DUCKDB_TYPES[column.type]}[]` : DUCKDB_TYPES[column.type];
 }
 
-/** The loaded rows of a table live in `<table>_all`; `<table>` is the view with one row per unique key. */
+/** The loaded rows of a table live in `<table>_all`; `<table>` is the view with one row per unique key (views.ts). */
 export function allRowsTableOf(table: TableDefinition): string {
   return `${table.name}_all`;
-}
-
-/** BigQuery SQL of the view that keeps the latest row per unique key (used by the adapter and by Pulumi). */
-export function bigQueryLatestViewSql(table: TableDefinition, projectId: string, datasetId: string): string {
-  return [
-    'SELECT * EXCEPT (row_rank) FROM (',
-    `  SELECT *, ROW_NUMBER() OVER (PARTITION BY ${table.uniqueKey.join(', ')} ORDER BY processed_at DESC) AS row_rank`,
-    `  FROM \`${projectId}.${datasetId}.${allRowsTableOf(table)}\``,
-    ') WHERE row_rank = 1',
-  ].join('\n');
 }

@@ -8,5 +8,5 @@ import { resolveSelector } from './index.ts';
  */
 export function chooseSelector(name: string | undefined, options: Record<string, unknown> = {}): SelectorChoice {
   const resolved = resolveSelector(name, options);
-  return { name: resolved.name, options: { ...resolved.options } };
+  return { name: resolved.name, version: resolved.version, options: { ...resolved.options } };
 }

@@ -8,7 +8,7 @@ import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.
 import { GcsStore } from '../../shared/adapters/gcp/gcs-store.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
 import { useCloudPeers } from '../support/cloud.ts';
-import { failedRecord } from '../support/records.ts';
+import { failedRecord, inboxNameOf } from '../support/records.ts';
 
 const peers = useCloudPeers({ bigQueryLocation: 'europe-west1' });
 
@@ -17,11 +17,12 @@ describe('BigQuery jobs in a regional dataset', () => {
   const compactThenRetry = async (warehouse: BigQueryWarehouse, bucket: string) => {
     const store = new GcsStore(peers.storage);
     await warehouse.ensureTables();
-    await store.writeIfAbsent({ bucket, name: 'records/a/1.json' }, JSON.stringify(failedRecord('a')), 'application/json');
-    const { runId } = await compact({ store, warehouse, outputBucket: bucket });
+    const record = failedRecord('a');
+    await store.writeIfAbsent({ bucket, name: inboxNameOf(record) }, JSON.stringify(record), 'application/json');
+    const { runIds: [runId] } = await compact({ store, warehouse, outputBucket: bucket });
     const first = peers.bq.loadJobs.find((job) => job.jobReference.jobId === `framesift_${runId}_gifs`)!;
     expect(first.jobReference.location).toBe('europe-west1');
-    await warehouse.load('gifs', first.configuration.load!.sourceUris, { runId, labels: {} });
+    await warehouse.load('gifs', first.configuration.load!.sourceUris, { runId: runId!, labels: {} });
   };
 
   it('finds the first job of a retried run when the warehouse knows the location', async () => {

@@ -1,6 +1,7 @@
-import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
 import { localPaths } from '../../local/layout.ts';
 import { runLocalPipeline, type RunSummary } from '../../local/pipeline.ts';
@@ -76,8 +77,13 @@ describe('upload → fan-out → extract → compact → DuckDB, on one machine'
       "SELECT g.gif_id, g.key_frame_count AS expected, count(k.ordinal) AS actual FROM gifs g LEFT JOIN key_frames k USING (record_key) WHERE g.status = 'ok' GROUP BY ALL",
     );
     for (const row of perGif) expect(row.actual).toBe(row.expected);
-    const pngs = readdirSync(join(localPaths(workDir).output, 'frames'), { recursive: true }).filter((f) => String(f).endsWith('.png'));
-    expect(await count('SELECT count(*) n FROM key_frames')).toBe(pngs.length);
+    const members = readdirSync(join(localPaths(workDir).output, 'packs'), { recursive: true }).filter((f) => String(f).endsWith('.tar'));
+    expect(members.length).toBe(await count("SELECT count(*) n FROM gifs WHERE status <> 'rejected'"));
+    // Any one key frame is a byte range of its pack: a PNG of the frame size on its own.
+    const [frame] = await warehouse.query('SELECT uri, byte_offset, byte_length FROM key_frames ORDER BY record_key, ordinal LIMIT 1');
+    const pack = readFileSync(join(localPaths(workDir).output, String(frame!.uri).replace('gs://output/', '')));
+    const png = pack.subarray(Number(frame!.byte_offset), Number(frame!.byte_offset) + Number(frame!.byte_length));
+    expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 256, height: 256 });
   });
 
   it('leaves the same rows, once each, when the same input runs again', async () => {

@@ -26,6 +26,7 @@ function recording(store: ObjectStore) {
     download: (ref, path) => (downloads.push(ref), store.download(ref, path)),
     writeIfAbsent: (ref, data, type) => (writes.push(ref), store.writeIfAbsent(ref, data, type)),
     list: (bucket, prefix) => store.list(bucket, prefix),
+    delete: (ref) => store.delete(ref),
   };
   return { spy, writes, downloads };
 }
@@ -55,11 +56,11 @@ describe('security', () => {
   it('never writes to the ingest bucket', async () => {
     const folders = new FolderStore(join(dir, 'buckets'));
     const { spy, writes } = recording(folders);
-    await folders.upload(corpusPath('gifs/Zulko__moviepy__circle.gif'), { bucket: 'ingest', name: 'b/Zulko__moviepy__circle.gif' });
+    const gif = await folders.upload(corpusPath('gifs/Zulko__moviepy__circle.gif'), { bucket: 'ingest', name: 'b/Zulko__moviepy__circle.gif' });
     writeFileSync(join(dir, 'm.txt'), 'Zulko__moviepy__circle: ok\n../up: traversal\n');
-    const manifest = await folders.upload(join(dir, 'm.txt'), { bucket: 'ingest', name: 'b/m.txt' });
+    const manifest = await folders.upload(join(dir, 'm.txt'), { bucket: 'ingest', name: 'b/manifest.txt' });
     const queue = new LocalQueue();
-    await fanOut({ bucket: 'ingest', name: 'b/m.txt', generation: manifest.generation }, { store: spy, publisher: queue, outputBucket: 'output' });
+    for (const upload of [gif, manifest]) await fanOut(upload, { store: spy, publisher: queue, outputBucket: 'output' });
     await queue.drain(async (event) => void (await extractStep(event, { store: spy, outputBucket: 'output' })), { concurrency: 1, deadLetter: async () => undefined });
     const warehouse = new DuckDbWarehouse({ outputRoot: join(dir, 'buckets', 'output'), databasePath: join(dir, 'w.duckdb') });
     await compact({ store: spy, warehouse, outputBucket: 'output' });
@@ -87,8 +88,9 @@ describe('security', () => {
     const run = (name: string) =>
       extractStep(messagePublished({ gifId: name, batchId: 'b', source: { bucket: 'ingest', name }, description: null, manifest: null }), { store: folders, outputBucket: 'output' });
     expect(await run('looks-like.mp4')).toMatchObject({ status: 'ok' });
-    const record = JSON.parse((await folders.read({ bucket: 'output', name: `records/looks-like.mp4/${(await folders.stat({ bucket: 'ingest', name: 'looks-like.mp4' }))!.generation}.json` })).toString());
-    expect(record.extraction.media.format).toBe('gif');
+    let record;
+    for await (const inbox of folders.list('output', 'inbox/files/')) record = JSON.parse((await folders.read(inbox)).toString());
+    expect(record).toMatchObject({ gifId: 'looks-like.mp4', extraction: { media: { format: 'gif' } } });
     expect(await run('looks-like.gif')).toMatchObject({ status: 'failed', errorCode: 'UNSUPPORTED_FORMAT' });
   });
 
@@ -102,16 +104,16 @@ describe('security', () => {
     // A CloudEvent function takes the event alone.
     const invoke = (name: string, event: unknown) => (getFunction(name) as unknown as (e: unknown) => Promise<void>)(event);
     const folders = new FolderStore(join(root, 'buckets'));
-    await folders.upload(corpusPath('gifs/bumptech__glide__test.gif'), { bucket: 'ingest', name: 'x/bumptech__glide__test.gif' });
+    const gif = await folders.upload(corpusPath('gifs/bumptech__glide__test.gif'), { bucket: 'ingest', name: 'x/bumptech__glide__test.gif' });
     writeFileSync(join(dir, 'secret.txt'), 'bumptech__glide__test: PRIVATE-DESCRIPTION-7f3a\n');
-    const manifest = await folders.upload(join(dir, 'secret.txt'), { bucket: 'ingest', name: 'x/secret.txt' });
+    const manifest = await folders.upload(join(dir, 'secret.txt'), { bucket: 'ingest', name: 'x/manifest.txt' });
     const lines: string[] = [];
     const capture = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
     const [log, error] = [console.log, console.error];
     console.log = capture;
     console.error = capture;
     try {
-      await invoke('fanout', { id: 'e1', data: { bucket: 'ingest', name: 'x/secret.txt', generation: manifest.generation } });
+      for (const upload of [manifest, gif]) await invoke('fanout', { id: `e-${upload.name}`, data: upload });
       const queue = (await openPublisher(loadConfig())) as LocalQueue;
       await queue.drain(async (event) => invoke('extract', { id: 'e2', data: event }), { concurrency: 1, deadLetter: async () => undefined });
     } finally {

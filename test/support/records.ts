@@ -1,23 +1,32 @@
+import { fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
 import type { FileRecord } from '../../shared/pipeline/records.ts';
 
 /** A failed record, the smallest that loads into both tables. */
 export function failedRecord(gifId: string, processedAt = '2026-01-01T00:00:00.000Z'): FileRecord {
+  const sourceUri = `gs://ingest/${gifId}.gif`;
   return {
-    recordKey: `${gifId}@1`,
+    recordKey: `${sourceUri}@1/test`,
     gifId,
     status: 'failed',
     errorCode: 'CORRUPT_INPUT',
     errorMessage: 'Expected decodable GIF data',
-    sourceUri: `gs://ingest/${gifId}.gif`,
+    sourceUri,
     sourceGeneration: '1',
+    selection: 'test',
     description: null,
     batchId: 'b',
     manifestUri: null,
     manifestLine: null,
     extraction: null,
-    keyFrameUris: [],
+    packUri: null,
+    keyFrameRanges: [],
     engineVersion: 'test',
     processedAt,
     processingMs: 1,
   };
+}
+
+/** Where a record waits for compaction. */
+export function inboxNameOf(record: FileRecord): string {
+  return inboxRecordName(record.selection!, fileKeyOf(record.sourceUri!, record.sourceGeneration!));
 }

@@ -11,7 +11,8 @@
  */
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { LoadJob, Warehouse } from '../../pipeline/ports.ts';
-import { TABLES, allRowsTableOf, bigQueryLatestViewSql, bigQuerySchemaOf, type TableDefinition } from '../../pipeline/tables.ts';
+import { TABLES, allRowsTableOf, bigQuerySchemaOf, type TableDefinition } from '../../pipeline/tables.ts';
+import { bigQueryTarget, viewSql } from '../../pipeline/views.ts';
 import { httpStatus, rethrow } from './errors.ts';
 
 export class BigQueryWarehouse implements Warehouse {
@@ -60,25 +61,24 @@ export class BigQueryWarehouse implements Warehouse {
     }
   }
 
-  /** Creates each `<table>_all` (day-partitioned, clustered) and its de-duplicating view, where missing. */
+  /** Creates each `<table>_all` (day-partitioned, clustered) and its view, where missing. */
   async ensureTables(): Promise<void> {
     const dataset = this.#bigquery.dataset(this.#datasetId);
     const projectId = await this.#bigquery.getProjectId();
     for (const definition of Object.values(TABLES)) {
-      const all = dataset.table(allRowsTableOf(definition));
-      const [allExists] = await all.exists();
-      if (!allExists) {
-        await dataset.createTable(allRowsTableOf(definition), {
-          schema: bigQuerySchemaOf(definition),
-          timePartitioning: { type: 'DAY', field: definition.partitionBy },
-          clustering: { fields: [...definition.clusterBy] },
-          description: definition.description,
-        });
-      }
-      const [viewExists] = await dataset.table(definition.name).exists();
-      if (!viewExists) {
-        await dataset.createTable(definition.name, { view: { query: bigQueryLatestViewSql(definition, projectId, this.#datasetId), useLegacySql: false } });
-      }
+      const [exists] = await dataset.table(allRowsTableOf(definition)).exists();
+      if (exists) continue;
+      await dataset.createTable(allRowsTableOf(definition), {
+        schema: bigQuerySchemaOf(definition),
+        timePartitioning: { type: 'DAY', field: definition.partitionBy },
+        clustering: { fields: [...definition.clusterBy] },
+        description: definition.description,
+      });
+    }
+    // Views after every table: gifs and key_frames join manifest_entries_all.
+    for (const definition of Object.values(TABLES)) {
+      const [exists] = await dataset.table(definition.name).exists();
+      if (!exists) await dataset.createTable(definition.name, { view: { query: viewSql(definition, bigQueryTarget(projectId, this.#datasetId)), useLegacySql: false } });
     }
   }
 

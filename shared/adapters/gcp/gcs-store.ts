@@ -78,6 +78,15 @@ export class GcsStore implements ObjectStore {
     }
   }
 
+  async delete(ref: ObjectRef): Promise<void> {
+    try {
+      await this.#file(ref).delete();
+    } catch (error) {
+      if (httpStatus(error) === 404) return;
+      rethrow(error, `delete gs://${ref.bucket}/${ref.name}`);
+    }
+  }
+
   async *list(bucket: string, prefix: string): AsyncIterable<ObjectInfo> {
     let pageToken: string | undefined;
     do {

@@ -1,20 +1,22 @@
 /**
  * The warehouse on one machine: DuckDB over the same Parquet files that
- * BigQuery would load, under the same table names. `<table>_all` reads every
- * Parquet file of the table; `<table>` keeps one row per unique key (the
- * latest `processed_at`), so a record loaded twice still counts once.
+ * BigQuery would load, under the same table and view names. A load is
+ * remembered by its job id, as BigQuery remembers its jobs, so a load repeated
+ * by a resumed compaction adds nothing; `<table>_all` reads exactly the loaded
+ * files, and the views (views.ts) are the same SQL as BigQuery's.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { LoadJob, Warehouse } from '../../pipeline/ports.ts';
-import { TABLES, duckdbTypeOf, type TableDefinition } from '../../pipeline/tables.ts';
+import { refOf, type LoadJob, type Warehouse } from '../../pipeline/ports.ts';
+import { TABLES, allRowsTableOf, duckdbTypeOf, type TableDefinition } from '../../pipeline/tables.ts';
+import { DUCKDB_TARGET, viewSql } from '../../pipeline/views.ts';
 
 export type QueryRow = Record<string, unknown>;
 
+const LOADS = 'framesift_loads';
+
 export class DuckDbWarehouse implements Warehouse {
-  /** Folder holding `parquet/<table>/dt=…/*.parquet`: the output bucket's folder. */
+  /** Folder holding the output bucket's objects, where `gs://<output>/<name>` is `<outputRoot>/<name>`. */
   readonly #outputRoot: string;
   readonly #databasePath: string;
   #connection: Promise<DuckDBConnection> | undefined;
@@ -25,19 +27,29 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   #connect(): Promise<DuckDBConnection> {
-    return (this.#connection ??= DuckDBInstance.create(this.#databasePath).then((db) => db.connect()));
+    return (this.#connection ??= DuckDBInstance.create(this.#databasePath).then(async (db) => {
+      const connection = await db.connect();
+      await connection.run(`CREATE TABLE IF NOT EXISTS ${LOADS} (job_id VARCHAR, table_name VARCHAR, path VARCHAR)`);
+      return connection;
+    }));
   }
 
-  /** The local "load job": the views already read every file, so a load refreshes them. */
-  async load(table: string, _uris: string[], _job: LoadJob): Promise<void> {
+  async load(table: string, uris: string[], job: LoadJob): Promise<void> {
     const definition = (TABLES as Record<string, TableDefinition>)[table];
     if (!definition) throw new RangeError(`Expected a table of ${Object.keys(TABLES).join(', ')} but found ${table}`);
-    await this.#defineViews(definition);
+    const connection = await this.#connect();
+    const jobId = `${job.runId}_${table}`;
+    const seen = await connection.runAndReadAll(`SELECT count(*) FROM ${LOADS} WHERE job_id = ${literal(jobId)}`);
+    if (Number(seen.getRows()[0]![0]) === 0) {
+      for (const uri of uris) await connection.run(`INSERT INTO ${LOADS} VALUES (${literal(jobId)}, ${literal(table)}, ${literal(join(this.#outputRoot, refOf(uri).name))})`);
+    }
+    await this.refresh();
   }
 
-  /** Creates or refreshes the views of every table. */
+  /** Creates or refreshes every table's rows and views. */
   async refresh(): Promise<void> {
-    for (const table of Object.values(TABLES)) await this.#defineViews(table);
+    for (const table of Object.values(TABLES)) await this.#defineRows(table);
+    for (const table of Object.values(TABLES)) await (await this.#connect()).run(`CREATE OR REPLACE VIEW ${table.name} AS ${viewSql(table, DUCKDB_TARGET)}`);
   }
 
   async query(sql: string): Promise<QueryRow[]> {
@@ -52,20 +64,20 @@ export class DuckDbWarehouse implements Warehouse {
     this.#connection = undefined;
   }
 
-  async #defineViews(table: TableDefinition): Promise<void> {
+  async #defineRows(table: TableDefinition): Promise<void> {
     const connection = await this.#connect();
-    const folder = join(this.#outputRoot, 'parquet', table.name);
+    const loaded = await connection.runAndReadAll(`SELECT path FROM ${LOADS} WHERE table_name = ${literal(table.name)} ORDER BY path`);
+    const paths = loaded.getRows().map((row) => String(row[0]));
     const typed = table.columns.map((c) => `CAST(${c.name} AS ${duckdbTypeOf(c)}) AS ${c.name}`).join(', ');
-    const files = existsSync(folder) && (await readdir(folder, { recursive: true })).some((f) => f.endsWith('.parquet'));
-    const source = files
-      ? `SELECT ${typed} FROM read_parquet('${join(folder, '*', '*.parquet').replaceAll("'", "''")}', union_by_name = true)`
+    const source = paths.length > 0
+      ? `SELECT ${typed} FROM read_parquet([${paths.map(literal).join(', ')}], union_by_name = true)`
       : `SELECT ${table.columns.map((c) => `CAST(NULL AS ${duckdbTypeOf(c)}) AS ${c.name}`).join(', ')} WHERE false`;
-    await connection.run(`CREATE OR REPLACE VIEW ${table.name}_all AS ${source}`);
-    await connection.run(
-      `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM ${table.name}_all ` +
-        `QUALIFY row_number() OVER (PARTITION BY ${table.uniqueKey.join(', ')} ORDER BY processed_at DESC) = 1`,
-    );
+    await connection.run(`CREATE OR REPLACE VIEW ${allRowsTableOf(table)} AS ${source}`);
   }
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /** DuckDB's JS values with BIGINTs as numbers where they fit, as BigQuery's client returns INT64s. */

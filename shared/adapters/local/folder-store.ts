@@ -81,11 +81,19 @@ export class FolderStore implements ObjectStore {
     return (await this.stat(ref))!;
   }
 
+  async delete(ref: ObjectRef): Promise<void> {
+    await unlink(this.pathOf(ref)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
   async *list(bucket: string, prefix: string): AsyncIterable<ObjectInfo> {
     const folder = join(this.root, bucket);
+    // Only the prefix's own folder is walked: the inbox is listed often, beside millions of packs.
+    const start = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
     let entries: string[];
     try {
-      entries = await readdir(folder, { recursive: true });
+      entries = (await readdir(join(folder, ...start.split('/')), { recursive: true })).map((entry) => (start ? join(start, entry) : entry));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;

@@ -17,7 +17,7 @@ import { LocalQueue } from '../../../shared/adapters/local/local-queue.ts';
 import { compact } from '../../../shared/pipeline/compact.ts';
 import type { ObjectStore, Publisher, Warehouse } from '../../../shared/pipeline/ports.ts';
 import { useCloudPeers } from '../../support/cloud.ts';
-import { failedRecord } from '../../support/records.ts';
+import { failedRecord, inboxNameOf } from '../../support/records.ts';
 import { tempDir } from '../../support/tmp.ts';
 
 const peers = useCloudPeers();
@@ -180,11 +180,15 @@ const warehouses: Array<[string, () => Promise<{ store: ObjectStore; warehouse: 
 describe.each(warehouses)('Warehouse contract: %s', (_, make) => {
   it('loads each run once per table and shows one row per key, however often a record is loaded', async () => {
     const { store, warehouse, bucket, query, close } = await make();
-    for (const id of ['a', 'b']) await store.writeIfAbsent({ bucket, name: `records/${id}/1.json` }, JSON.stringify(failedRecord(id, '2026-01-01T00:00:00.000Z')), 'application/json');
+    for (const id of ['a', 'b']) {
+      const record = failedRecord(id, '2026-01-01T00:00:00.000Z');
+      await store.writeIfAbsent({ bucket, name: inboxNameOf(record) }, JSON.stringify(record), 'application/json');
+    }
     const first = await compact({ store, warehouse, outputBucket: bucket });
     expect(first.rows.gifs).toBe(2);
-    // A run that crashed after its load but before its ledger: the same records load again.
-    await store.writeIfAbsent({ bucket, name: 'records/a/2.json' }, JSON.stringify({ ...failedRecord('a', '2026-01-02T00:00:00.000Z'), recordKey: 'a@1' }), 'application/json');
+    // A record written again after it was loaded (a redelivery that began before the first finished): it loads again.
+    const again = failedRecord('a', '2026-01-02T00:00:00.000Z');
+    await store.writeIfAbsent({ bucket, name: inboxNameOf(again) }, JSON.stringify(again), 'application/json');
     const second = await compact({ store, warehouse, outputBucket: bucket });
     expect(second.rows.gifs).toBe(1);
     expect(await query('SELECT count(*) AS n FROM gifs_all')).toEqual([{ n: 3 }]);
