@@ -35,6 +35,10 @@ export interface RecordedRequest {
 export class GcsStandIn {
   readonly buckets = new Map<string, Map<string, StoredObject>>();
   readonly requests: RecordedRequest[] = [];
+  /** Every object written through the API (not by `put`), in order: what a bill counts as inserts. */
+  readonly writes: Array<{ bucket: string; name: string }> = [];
+  /** Added before every answer, as a stand-in for the network and Cloud Storage's own time. */
+  latencyMs = 0;
   readonly #sessions = new Map<string, Session>();
   #generation = 1_700_000_000_000_000;
   #faults: Array<{ match: (req: RecordedRequest) => boolean; status: number }> = [];
@@ -76,6 +80,7 @@ export class GcsStandIn {
     if (url.pathname.startsWith('/b/')) url.pathname = `/storage/v1${url.pathname}`;
     const recorded = { method: req.method!, path: url.pathname, uploadType: url.searchParams.get('uploadType') };
     this.requests.push(recorded);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const fault = this.#faults.findIndex((f) => f.match(recorded));
     if (fault >= 0) {
       const { status } = this.#faults.splice(fault, 1)[0]!;
@@ -129,6 +134,7 @@ export class GcsStandIn {
       const name = url.searchParams.get('name') ?? metadata.name!;
       if (!preconditionHolds(ifGenerationMatch, this.object(bucket, name))) return conditionNotMet(res);
       const stored = this.put(bucket, name, media!.body, metadata.contentType ?? media!.contentType ?? 'application/octet-stream');
+      this.writes.push({ bucket, name });
       return sendJson(res, 200, resource(bucket, name, stored));
     }
     if (uploadType === 'resumable') {
@@ -166,6 +172,7 @@ export class GcsStandIn {
     this.#sessions.delete(id);
     if (!preconditionHolds(session.ifGenerationMatch, this.object(session.bucket, session.name))) return conditionNotMet(res);
     const stored = this.put(session.bucket, session.name, Buffer.concat(session.chunks), session.contentType);
+    this.writes.push({ bucket: session.bucket, name: session.name });
     sendJson(res, 200, resource(session.bucket, session.name, stored));
   }
 

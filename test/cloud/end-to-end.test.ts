@@ -1,29 +1,38 @@
 /**
  * The cloud path end to end on one machine: the three functions as real
- * functions-framework servers, a storage event posted as Eventarc does,
+ * functions-framework servers, storage events posted as Eventarc does,
  * Pub/Sub (the emulator) pushing to extract, compaction loading BigQuery (the
- * stand-in) from Cloud Storage (the stand-in).
+ * stand-in) from Cloud Storage (the stand-in). Three folders go up in the
+ * three orders a user can upload in: media then manifest, manifest then
+ * media (with a compaction between), and media with no manifest. Each ends
+ * with one row per file, extracted once, described where a manifest says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
 import { postCloudEvent } from '../support/cloudevents.ts';
 import { startFunctionServer, type FunctionServer } from '../support/functions-server.ts';
-import { SCENARIO_GIFS as GIFS, compactTick, finalizedEvent, uploadScenario, type UploadedObject } from '../support/upload-scenario.ts';
+import { SCENARIO_BAD_LINE, SCENARIO_GIFS as GIFS, compactTick, finalizedEvent, uploadScenario, type Scenario, type UploadedObject } from '../support/upload-scenario.ts';
 import { waitFor } from '../support/wait.ts';
 
 const peers = useCloudPeers();
 const TOPIC = `extract-requests-e2e-${Date.now().toString(36)}`;
 const DATASET = 'framesift_e2e';
+const INGEST = 'e2e-ingest';
+const OUTPUT = 'e2e-output';
 
-describe('the cloud path on one machine', () => {
+describe('the cloud path on one machine, in every upload order', () => {
   const servers: Record<string, FunctionServer> = {};
-  let manifest: UploadedObject;
   let warehouse: BigQueryWarehouse;
-  const records = () => [...(peers.gcs.buckets.get('e2e-output')?.keys() ?? [])].filter((n) => n.startsWith('records/'));
+  const scenarios = {} as Record<'mediaFirst' | 'manifestFirst' | 'mediaAlone', Scenario>;
+  const objects = (prefix: string) => [...(peers.gcs.buckets.get(OUTPUT)?.keys() ?? [])].filter((n) => n.startsWith(prefix));
+  const packWrites = () => peers.gcs.writes.filter((w) => w.bucket === OUTPUT && w.name.startsWith('packs/')).length;
 
-  const finalize = () => postCloudEvent(servers.fanout!.url, finalizedEvent(manifest));
-  const tick = (id: string) => postCloudEvent(servers.compact!.url, compactTick(id));
+  const finalize = async (upload: UploadedObject) => expect((await postCloudEvent(servers.fanout!.url, finalizedEvent(upload))).status).toBe(204);
+  const tick = async (id: string) => expect((await postCloudEvent(servers.compact!.url, compactTick(id))).status).toBe(204);
+  const packsSettle = (n: number) => waitFor(`${n} packs`, async () => objects('packs/').length === n);
+  const rowsOf = (prefix: string) =>
+    warehouse.query(`SELECT gif_id, status, error_code, description, key_frame_count FROM ${DATASET}.gifs WHERE source_uri LIKE 'gs://${INGEST}/${prefix}/%' ORDER BY gif_id`);
 
   beforeAll(async () => {
     const env = {
@@ -32,7 +41,7 @@ describe('the cloud path on one machine', () => {
       PUBSUB_EMULATOR_HOST: peers.emulatorHost,
       BIGQUERY_EMULATOR_HOST: peers.bq.url,
       GOOGLE_CLOUD_PROJECT: PROJECT,
-      FRAMESIFT_OUTPUT_BUCKET: 'e2e-output',
+      FRAMESIFT_OUTPUT_BUCKET: OUTPUT,
       FRAMESIFT_TOPIC: TOPIC,
       FRAMESIFT_DATASET: DATASET,
     };
@@ -43,54 +52,60 @@ describe('the cloud path on one machine', () => {
     await topic.createSubscription(`${TOPIC}-push`, { pushConfig: { pushEndpoint: `${servers.extract!.url}projects/${PROJECT}/topics/${TOPIC}` }, ackDeadlineSeconds: 60 });
     warehouse = new BigQueryWarehouse(peers.bigquery, DATASET);
     await warehouse.ensureTables();
-
-    manifest = uploadScenario(peers.gcs, 'e2e-ingest');
+    scenarios.mediaFirst = uploadScenario(peers.gcs, INGEST, 'media-first');
+    scenarios.manifestFirst = uploadScenario(peers.gcs, INGEST, 'manifest-first');
+    scenarios.mediaAlone = uploadScenario(peers.gcs, INGEST, 'media-alone');
   });
   afterAll(async () => {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
   });
 
-  it('goes from one storage event to rows in BigQuery with one load job per table', async () => {
-    expect((await finalize()).status).toBe(204);
-    await waitFor('four records', async () => records().length === GIFS.length + 1);
-    expect((await tick('tick-1')).status).toBe(204);
-
-    const loads = peers.bq.loadJobs;
-    expect(loads).toHaveLength(2);
-    const tables = loads.map((j) => j.configuration.load!.destinationTable.tableId).sort();
-    expect(tables).toEqual(['gifs_all', 'key_frames_all']);
-    for (const job of loads) {
+  it('media, then its manifest: one described row per file, one load job per table', async () => {
+    for (const upload of scenarios.mediaFirst.uploads) await finalize(upload);
+    await packsSettle(GIFS.length);
+    await tick('tick-1');
+    expect(peers.bq.loadJobs.map((j) => j.configuration.load!.destinationTable.tableId).sort()).toEqual(['gifs_all', 'key_frames_all', 'manifest_entries_all']);
+    for (const job of peers.bq.loadJobs) {
       const load = job.configuration.load!;
       expect(load).toMatchObject({ sourceFormat: 'PARQUET', writeDisposition: 'WRITE_APPEND', schemaUpdateOptions: ['ALLOW_FIELD_ADDITION'] });
-      expect(load.sourceUris).toHaveLength(1);
       const table = load.destinationTable.tableId.replace('_all', '');
-      expect(load.sourceUris[0]).toMatch(new RegExp(`^gs://e2e-output/parquet/${table}/dt=\\d{4}-\\d{2}-\\d{2}/[\\w-]+\\.parquet$`));
-      expect(peers.gcs.object('e2e-output', load.sourceUris[0]!.replace('gs://e2e-output/', ''))).toBeDefined();
+      expect(load.sourceUris).toEqual([expect.stringMatching(new RegExp(`^gs://${OUTPUT}/parquet/${table}/dt=\\d{4}-\\d{2}-\\d{2}/[\\w-]+\\.parquet$`))]);
       expect(job.configuration.labels).toMatchObject({ framesift_table: table });
     }
+    expect(await rowsOf('media-first')).toEqual(GIFS.map((gif) => ({ gif_id: gif.replace('.gif', ''), status: 'ok', error_code: null, description: gif, key_frame_count: expect.any(Number) })));
+    const [rejected] = await warehouse.query(`SELECT gif_id, error_code FROM ${DATASET}.gifs WHERE status = 'rejected' AND manifest_uri LIKE '%media-first%'`);
+    expect(rejected).toEqual({ gif_id: SCENARIO_BAD_LINE.split(':')[0], error_code: 'INVALID_ID' });
+    expect(objects('inbox/')).toEqual([]);
   });
 
-  it('puts the right rows in the Parquet files', async () => {
-    const gifs = await warehouse.query(`SELECT gif_id, status, error_code, frame_count, key_frame_count FROM ${DATASET}.gifs ORDER BY gif_id`);
-    expect(gifs).toEqual([
-      { gif_id: 'Zulko__moviepy__circle', status: 'ok', error_code: null, frame_count: 30, key_frame_count: 3 },
-      { gif_id: 'Zulko__moviepy__pigs_in_a_polka', status: 'ok', error_code: null, frame_count: 30, key_frame_count: 3 },
-      { gif_id: 'bumptech__glide__transparent_disposal_background', status: 'ok', error_code: null, frame_count: 2, key_frame_count: expect.any(Number) },
-      { gif_id: 'has space', status: 'rejected', error_code: 'INVALID_ID', frame_count: null, key_frame_count: null },
-    ]);
-    const expected = ((await warehouse.query(`SELECT sum(key_frame_count) AS expected FROM ${DATASET}.gifs`)) as Array<{ expected: number }>)[0]!.expected;
-    expect(await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.key_frames`)).toEqual([{ n: expected }]);
+  it('a manifest first: its files show as MISSING_FILE until they arrive, then as one described row each', async () => {
+    await finalize(scenarios.manifestFirst.manifest);
+    await tick('tick-2');
+    const waiting = await rowsOf('manifest-first');
+    expect(waiting.map((row) => [row.status, row.error_code])).toEqual(GIFS.map(() => ['rejected', 'MISSING_FILE']));
+    for (const upload of scenarios.manifestFirst.media) await finalize(upload);
+    await packsSettle(2 * GIFS.length);
+    await tick('tick-3');
+    expect(await rowsOf('manifest-first')).toEqual(GIFS.map((gif) => ({ gif_id: gif.replace('.gif', ''), status: 'ok', error_code: null, description: gif, key_frame_count: expect.any(Number) })));
   });
 
-  it('changes nothing when the storage event is delivered again', async () => {
-    const before = records().length;
-    const requestsBefore = peers.gcs.requests.length;
-    expect((await finalize()).status).toBe(204);
-    // Each redelivered request makes extract look up its record; wait until all four have.
-    await waitFor('extract to see the redelivered requests', async () => peers.gcs.requests.slice(requestsBefore).filter((r) => r.method === 'GET' && r.path.includes('/o/records%2F')).length >= GIFS.length);
-    expect(records()).toHaveLength(before);
-    expect((await tick('tick-2')).status).toBe(204);
-    expect(peers.bq.loadJobs).toHaveLength(2);
-    expect(await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.gifs_all`)).toEqual([{ n: GIFS.length + 1 }]);
+  it('media with no manifest: one row per file, named by its file name', async () => {
+    for (const upload of scenarios.mediaAlone.media) await finalize(upload);
+    await packsSettle(3 * GIFS.length);
+    await tick('tick-4');
+    expect(await rowsOf('media-alone')).toEqual(GIFS.map((gif) => ({ gif_id: gif, status: 'ok', error_code: null, description: null, key_frame_count: expect.any(Number) })));
+  });
+
+  it('extracts each file once, and changes nothing when every storage event comes again', async () => {
+    expect(packWrites()).toBe(3 * GIFS.length);
+    const before = await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.gifs_all`);
+    const pushes = peers.gcs.requests.length;
+    for (const scenario of Object.values(scenarios)) for (const upload of scenario.uploads) await finalize(upload);
+    // Each redelivered request stops at its pack's stat; wait until all nine have.
+    await waitFor('extract to see the redelivered requests', async () => peers.gcs.requests.slice(pushes).filter((r) => r.method === 'GET' && r.path.includes('/o/packs%2F')).length >= 3 * GIFS.length);
+    await tick('tick-5');
+    expect(packWrites()).toBe(3 * GIFS.length);
+    expect(await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.gifs_all`)).toEqual(before);
+    expect(await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.gifs`)).toEqual([{ n: 3 * GIFS.length + 2 }]);
   });
 });

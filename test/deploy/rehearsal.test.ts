@@ -21,7 +21,7 @@ import { useCloudPeers } from '../support/cloud.ts';
 import { startDeployedFunction, type FunctionServer } from '../support/functions-server.ts';
 import { RehearsalError, buildLikeCloudBuild, unpack } from '../support/rehearsal.ts';
 import { MOCK_PROJECT, declareStack, type Registered } from '../support/stack.ts';
-import { SCENARIO_RECORDS, compactTick, finalizedEvent, uploadScenario } from '../support/upload-scenario.ts';
+import { SCENARIO_GIFS, SCENARIO_INBOX, compactTick, finalizedEvent, uploadScenario } from '../support/upload-scenario.ts';
 import { waitFor } from '../support/wait.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -103,24 +103,25 @@ describe('the deployable artefact', () => {
     const warehouse = new BigQueryWarehouse(peers.bigquery, extract.FRAMESIFT_DATASET!, { location: extract.FRAMESIFT_DATASET_LOCATION });
     await warehouse.ensureTables();
 
-    const manifest = uploadScenario(peers.gcs, named('ingest-bucket').name);
+    const scenario = uploadScenario(peers.gcs, named('ingest-bucket').name);
     const answered = async (server: FunctionServer, response: Promise<Response>) => {
       const { status } = await response;
       if (status !== 204) throw new Error(`answered ${status}:\n${server.logs()}`);
     };
-    await answered(servers.fanout!, postCloudEvent(servers.fanout!.url, finalizedEvent(manifest)));
+    for (const upload of scenario.uploads) await answered(servers.fanout!, postCloudEvent(servers.fanout!.url, finalizedEvent(upload)));
     const output = extract.FRAMESIFT_OUTPUT_BUCKET!;
-    const records = () => [...(peers.gcs.buckets.get(output)?.keys() ?? [])].filter((name) => name.startsWith('records/'));
-    await waitFor('a record for each manifest line', async () => records().length === SCENARIO_RECORDS);
+    const inbox = () => [...(peers.gcs.buckets.get(output)?.keys() ?? [])].filter((name) => name.startsWith('inbox/'));
+    await waitFor('a record for each file, the rejected line and the entries', async () => inbox().length === SCENARIO_INBOX);
     await answered(servers.compact!, postCloudEvent(servers.compact!.url, compactTick('tick-1')));
 
     expect(peers.bq.loadJobs.map((job) => [job.configuration.load!.destinationTable.tableId, job.jobReference.location]).sort()).toEqual([
       ['gifs_all', REGION],
       ['key_frames_all', REGION],
+      ['manifest_entries_all', REGION],
     ]);
-    expect(await warehouse.query(`SELECT status, count(*) AS n FROM gifs GROUP BY status ORDER BY status`)).toEqual([
-      { status: 'ok', n: SCENARIO_RECORDS - 1 },
-      { status: 'rejected', n: 1 },
+    expect(await warehouse.query(`SELECT status, count(*) AS n, count(description) AS described FROM gifs GROUP BY status ORDER BY status`)).toEqual([
+      { status: 'ok', n: SCENARIO_GIFS.length, described: SCENARIO_GIFS.length },
+      { status: 'rejected', n: 1, described: 0 },
     ]);
     expect(servers.extract!.logs()).toMatch(/"message":"video decoding (available|unavailable)/);
   });

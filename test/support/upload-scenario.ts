@@ -1,4 +1,4 @@
-/** One upload as a user makes it: three corpus GIFs, then a manifest naming them and one bad line. */
+/** One upload as a user makes it: three corpus GIFs and a manifest naming them, with one bad line. */
 import { readFileSync } from 'node:fs';
 import { corpusPath } from './corpus.ts';
 import { PUBSUB_PUBLISHED, STORAGE_FINALIZED } from './cloudevents.ts';
@@ -7,21 +7,34 @@ import type { GcsStandIn } from '../../scripts/lib/gcs-standin.ts';
 export const SCENARIO_GIFS = ['Zulko__moviepy__circle.gif', 'Zulko__moviepy__pigs_in_a_polka.gif', 'bumptech__glide__transparent_disposal_background.gif'];
 /** The manifest's one bad line: an id with a space, rejected with INVALID_ID. */
 export const SCENARIO_BAD_LINE = 'has space: a bad id';
-/** One record per GIF, and one for the rejected line. */
-export const SCENARIO_RECORDS = SCENARIO_GIFS.length + 1;
+/** What the scenario leaves in the inbox: a record per GIF, one for the rejected line, and one chunk of manifest entries. */
+export const SCENARIO_INBOX = SCENARIO_GIFS.length + 2;
 
 export interface UploadedObject {
   bucket: string;
   name: string;
   generation: string;
+  size: number;
 }
 
-export function uploadScenario(gcs: GcsStandIn, bucket: string, prefix = 'batch'): UploadedObject {
-  for (const gif of SCENARIO_GIFS) gcs.put(bucket, `${prefix}/${gif}`, readFileSync(corpusPath('gifs', gif)), 'image/gif');
+export interface Scenario {
+  media: UploadedObject[];
+  manifest: UploadedObject;
+  /** Every upload, media first, as `gcloud storage cp` of the folder sends them. */
+  uploads: UploadedObject[];
+}
+
+export function scenarioManifest(prefix = 'batch'): { name: string; bytes: Buffer } {
   const lines = [...SCENARIO_GIFS.map((g) => `${g.replace('.gif', '')}: ${g}`), SCENARIO_BAD_LINE];
-  const name = `${prefix}/manifest.txt`;
-  const { generation } = gcs.put(bucket, name, Buffer.from(`${lines.join('\n')}\n`), 'text/plain');
-  return { bucket, name, generation };
+  return { name: `${prefix}/manifest.txt`, bytes: Buffer.from(`${lines.join('\n')}\n`) };
+}
+
+export function uploadScenario(gcs: GcsStandIn, bucket: string, prefix = 'batch'): Scenario {
+  const put = (name: string, bytes: Buffer, type: string): UploadedObject => ({ bucket, name, generation: gcs.put(bucket, name, bytes, type).generation, size: bytes.length });
+  const media = SCENARIO_GIFS.map((gif) => put(`${prefix}/${gif}`, readFileSync(corpusPath('gifs', gif)), 'image/gif'));
+  const { name, bytes } = scenarioManifest(prefix);
+  const manifest = put(name, bytes, 'text/plain');
+  return { media, manifest, uploads: [...media, manifest] };
 }
 
 /** The storage event Eventarc delivers for an upload. */
@@ -31,7 +44,7 @@ export function finalizedEvent(object: UploadedObject) {
     type: STORAGE_FINALIZED,
     source: `//storage.googleapis.com/projects/_/buckets/${object.bucket}`,
     subject: `objects/${object.name}`,
-    data: { bucket: object.bucket, name: object.name, generation: object.generation, contentType: 'text/plain' },
+    data: { bucket: object.bucket, name: object.name, generation: object.generation, size: String(object.size) },
   };
 }
 
