@@ -100,7 +100,7 @@ describe('the cloud path on one machine, in every upload order', () => {
     expect(packWrites()).toBe(3 * GIFS.length);
     const before = await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.gifs_all`);
     const pushes = peers.gcs.requests.length;
-    for (const scenario of Object.values(scenarios)) for (const upload of scenario.uploads) await finalize(upload);
+    for (const upload of [...scenarios.mediaFirst.uploads, ...scenarios.manifestFirst.uploads, ...scenarios.mediaAlone.media]) await finalize(upload);
     // Each redelivered request stops at its pack's stat; wait until all nine have.
     await waitFor('extract to see the redelivered requests', async () => peers.gcs.requests.slice(pushes).filter((r) => r.method === 'GET' && r.path.includes('/o/packs%2F')).length >= 3 * GIFS.length);
     await tick('tick-5');

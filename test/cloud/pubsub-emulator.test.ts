@@ -13,6 +13,7 @@ import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { startFunctionServer, type FunctionServer } from '../support/functions-server.ts';
+import { inboxRecords } from '../support/records.ts';
 import { waitFor } from '../support/wait.ts';
 import { readFileSync } from 'node:fs';
 
@@ -25,11 +26,11 @@ describe('Pub/Sub emulator', () => {
     await Promise.all(servers.map((s) => s.stop()));
   });
 
-  it('carries a 10,000-line manifest fanned out as 10,000 messages', async () => {
+  it('carries a 10,000-line manifest of files in another bucket, fanned out as 10,000 messages', async () => {
     const store = new GcsStore(peers.storage);
-    const lines = Array.from({ length: 10_000 }, (_, i) => `gif_${String(i).padStart(5, '0')}: clip number ${i}`);
-    await store.writeIfAbsent({ bucket: 'ingest', name: 'big/manifest.txt' }, `${lines.join('\n')}\n`, 'text/plain');
-    const stat = await store.stat({ bucket: 'ingest', name: 'big/manifest.txt' });
+    const lines = Array.from({ length: 10_000 }, (_, i) => `gif_${String(i).padStart(5, '0')},clip number ${i},gs://archive/clips/${i}.gif`);
+    await store.writeIfAbsent({ bucket: 'ingest', name: 'big/manifest.csv' }, `gif_id,description,uri\n${lines.join('\n')}\n`, 'text/csv');
+    const stat = await store.stat({ bucket: 'ingest', name: 'big/manifest.csv' });
     const topicName = unique('fanout');
     const [topic] = await peers.pubsub.createTopic(topicName);
     const [subscription] = await topic.createSubscription(`${topicName}-sub`, { ackDeadlineSeconds: 60 });
@@ -42,10 +43,10 @@ describe('Pub/Sub emulator', () => {
     });
 
     const result = await fanOut(
-      { bucket: 'ingest', name: 'big/manifest.txt', generation: stat!.generation },
-      { store, publisher: new PubSubPublisher(peers.pubsub, topicName), outputBucket: 'out' },
+      { bucket: 'ingest', name: 'big/manifest.csv', generation: stat!.generation },
+      { store, publisher: new PubSubPublisher(peers.pubsub, topicName), outputBucket: 'out', allowedBuckets: new Set(['archive']) },
     );
-    expect(result).toMatchObject({ published: 10_000, rejected: 0 });
+    expect(result).toMatchObject({ published: 10_000, rejected: 0, entries: 10_000 });
     await waitFor('10,000 distinct messages', async () => ids.size === 10_000, 60_000);
     await subscription.close();
     expect(deliveries).toBeGreaterThanOrEqual(10_000);
@@ -72,11 +73,11 @@ describe('Pub/Sub emulator', () => {
     const { data, attributes } = encodeRequest(request);
     await topic.publishMessage({ data, attributes });
 
-    const recordName = `records/circle/${source.generation}.json`;
-    const stored = await waitFor('the record written by the pushed extract', async () => peers.gcs.object('push-out', recordName), 60_000);
-    const record = JSON.parse(stored.data.toString()) as { status: string; keyFrameUris: string[]; description: string };
-    expect(record, extract.logs()).toMatchObject({ status: 'ok', description: 'a circle' });
-    for (const uri of record.keyFrameUris) expect(peers.gcs.object('push-out', uri.replace('gs://push-out/', ''))?.contentType).toBe('image/png');
+    const [record] = await waitFor('the record written by the pushed extract', async () => inboxRecords(peers.gcs, 'push-out').length > 0 && inboxRecords(peers.gcs, 'push-out'), 60_000);
+    expect(record, extract.logs()).toMatchObject({ status: 'ok', description: 'a circle', sourceGeneration: source.generation });
+    const pack = await waitFor('the pack', async () => peers.gcs.object('push-out', record!.packUri!.replace('gs://push-out/', '')), 10_000);
+    expect(pack.contentType).toBe('application/x-tar');
+    for (const { offset, length } of record!.keyFrameRanges) expect(pack.data.subarray(offset + 1, offset + 4).toString()).toBe('PNG');
   });
 
   it('sends a message that always fails transiently to the dead-letter topic after 5 attempts, and it ends as a failed row', async () => {
@@ -106,8 +107,8 @@ describe('Pub/Sub emulator', () => {
     // The emulator moves a message to the dead-letter topic when it would deliver it a sixth time.
     await subscription.close();
     expect(attempts).toEqual([1, 2, 3, 4, 5]);
-    const record = JSON.parse(peers.gcs.object('poison-out', 'records/poison/42.json')!.data.toString()) as { errorMessage: string };
-    expect(record.errorMessage).toContain('gave up after 5 delivery attempts');
+    const [record] = inboxRecords(peers.gcs, 'poison-out');
+    expect(record!.errorMessage).toContain('gave up after 5 delivery attempts');
     const warehouse = new BigQueryWarehouse(peers.bigquery, 'poison');
     await warehouse.ensureTables();
     await compact({ store: healthy, warehouse, outputBucket: 'poison-out' });
@@ -125,13 +126,12 @@ describe('Pub/Sub emulator', () => {
     const attempts = extractOnDelivery(subscription, store, 'forbidden-out');
     const { data, attributes } = encodeRequest(request);
     await topic.publishMessage({ data, attributes });
-    await waitFor('the failed record', async () => peers.gcs.object('forbidden-out', 'records/forbidden/7.json') !== undefined, 30_000);
+    await waitFor('the failed record', async () => inboxRecords(peers.gcs, 'forbidden-out').length > 0, 30_000);
     // Longer than the emulator takes to redeliver a nacked message, to see that none comes.
     await new Promise((r) => setTimeout(r, 1500));
     await subscription.close();
     expect(attempts).toHaveLength(1);
-    const record = JSON.parse(peers.gcs.object('forbidden-out', 'records/forbidden/7.json')!.data.toString());
-    expect(record).toMatchObject({ status: 'failed', errorCode: 'ACCESS_DENIED' });
+    expect(inboxRecords(peers.gcs, 'forbidden-out')).toEqual([expect.objectContaining({ status: 'failed', errorCode: 'ACCESS_DENIED', sourceGeneration: '7' })]);
   });
 });
 

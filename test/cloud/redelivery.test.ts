@@ -1,7 +1,7 @@
 /**
  * At-least-once delivery on the cloud adapters: the storage event three times,
  * each Pub/Sub message three times (through the emulator), compaction twice:
- * exactly one row per (gif_id, source_generation) in BigQuery.
+ * exactly one row per file in BigQuery, with its manifest's id and description.
  */
 import { readFileSync } from 'node:fs';
 import type { Message } from '@google-cloud/pubsub';
@@ -19,10 +19,14 @@ import { waitFor } from '../support/wait.ts';
 const peers = useCloudPeers();
 
 describe('redelivery on the cloud adapters', () => {
-  it('keeps one row per (gif_id, source_generation)', async () => {
+  it('keeps one row per file', async () => {
     const store = new GcsStore(peers.storage);
-    for (const gif of ['Zulko__moviepy__circle.gif', 'bumptech__glide__test.gif']) peers.gcs.put('redeliver-in', `b/${gif}`, readFileSync(corpusPath('gifs', gif)), 'image/gif');
+    const uploads = ['Zulko__moviepy__circle.gif', 'bumptech__glide__test.gif'].map((gif) => {
+      const bytes = readFileSync(corpusPath('gifs', gif));
+      return { bucket: 'redeliver-in', name: `b/${gif}`, generation: peers.gcs.put('redeliver-in', `b/${gif}`, bytes, 'image/gif').generation, size: bytes.length };
+    });
     const manifest = peers.gcs.put('redeliver-in', 'b/manifest.txt', Buffer.from('Zulko__moviepy__circle: circle\nbumptech__glide__test: test\n'), 'text/plain');
+    uploads.push({ bucket: 'redeliver-in', name: 'b/manifest.txt', generation: manifest.generation, size: manifest.data.length });
     const topicName = `redeliver-${Date.now().toString(36)}`;
     const [topic] = await peers.pubsub.createTopic(topicName);
     const [subscription] = await topic.createSubscription(`${topicName}-sub`, { ackDeadlineSeconds: 60 });
@@ -33,8 +37,7 @@ describe('redelivery on the cloud adapters', () => {
     });
 
     const publisher = new PubSubPublisher(peers.pubsub, topicName);
-    const event = { bucket: 'redeliver-in', name: 'b/manifest.txt', generation: manifest.generation };
-    for (let i = 0; i < 3; i++) await fanOut(event, { store, publisher, outputBucket: 'redeliver-out' });
+    for (let i = 0; i < 3; i++) for (const event of uploads) await fanOut(event, { store, publisher, outputBucket: 'redeliver-out' });
     await waitFor('six messages', async () => received.length >= 6, 30_000);
     await subscription.close();
 
@@ -46,10 +49,14 @@ describe('redelivery on the cloud adapters', () => {
     await warehouse.ensureTables();
     await compact({ store, warehouse, outputBucket: 'redeliver-out' });
     await compact({ store, warehouse, outputBucket: 'redeliver-out' });
-    expect(await warehouse.query('SELECT gif_id, count(*) AS n FROM redelivery.gifs_all GROUP BY gif_id ORDER BY gif_id')).toEqual([
-      { gif_id: 'Zulko__moviepy__circle', n: 1 },
-      { gif_id: 'bumptech__glide__test', n: 1 },
+    expect(await warehouse.query('SELECT source_uri, count(*) AS n FROM redelivery.gifs_all GROUP BY source_uri ORDER BY source_uri')).toEqual([
+      { source_uri: 'gs://redeliver-in/b/Zulko__moviepy__circle.gif', n: 1 },
+      { source_uri: 'gs://redeliver-in/b/bumptech__glide__test.gif', n: 1 },
     ]);
-    expect(peers.bq.loadJobs.filter((j) => j.configuration.load!.destinationTable.datasetId === 'redelivery')).toHaveLength(2);
+    expect(await warehouse.query('SELECT gif_id, description FROM redelivery.gifs ORDER BY gif_id')).toEqual([
+      { gif_id: 'Zulko__moviepy__circle', description: 'circle' },
+      { gif_id: 'bumptech__glide__test', description: 'test' },
+    ]);
+    expect(peers.bq.loadJobs.filter((j) => j.configuration.load!.destinationTable.datasetId === 'redelivery')).toHaveLength(3);
   });
 });

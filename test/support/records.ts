@@ -30,3 +30,10 @@ export function failedRecord(gifId: string, processedAt = '2026-01-01T00:00:00.0
 export function inboxNameOf(record: FileRecord): string {
   return inboxRecordName(record.selection!, fileKeyOf(record.sourceUri!, record.sourceGeneration!));
 }
+
+/** The file records waiting in a stand-in bucket's inbox. */
+export function inboxRecords(gcs: { buckets: Map<string, Map<string, { data: Buffer }>> }, bucket: string): FileRecord[] {
+  return [...(gcs.buckets.get(bucket) ?? new Map<string, { data: Buffer }>()).entries()]
+    .filter(([name]) => name.startsWith('inbox/files/'))
+    .map(([, object]) => JSON.parse(object.data.toString('utf8')) as FileRecord);
+}

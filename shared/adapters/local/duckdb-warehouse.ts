@@ -3,8 +3,12 @@
  * BigQuery would load, under the same table and view names. A load is
  * remembered by its job id, as BigQuery remembers its jobs, so a load repeated
  * by a resumed compaction adds nothing; `<table>_all` reads exactly the loaded
- * files, and the views (views.ts) are the same SQL as BigQuery's.
+ * files, and the views (views.ts) are the same SQL as BigQuery's. The jobs are
+ * files beside the Parquet (`_warehouse/loads/`), so any DuckDB database over
+ * the folder sees the same rows: the database itself is only a cache.
  */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { refOf, type LoadJob, type Warehouse } from '../../pipeline/ports.ts';
@@ -13,7 +17,10 @@ import { DUCKDB_TARGET, viewSql } from '../../pipeline/views.ts';
 
 export type QueryRow = Record<string, unknown>;
 
-const LOADS = 'framesift_loads';
+interface LoadRecord {
+  table: string;
+  paths: string[];
+}
 
 export class DuckDbWarehouse implements Warehouse {
   /** Folder holding the output bucket's objects, where `gs://<output>/<name>` is `<outputRoot>/<name>`. */
@@ -27,21 +34,22 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   #connect(): Promise<DuckDBConnection> {
-    return (this.#connection ??= DuckDBInstance.create(this.#databasePath).then(async (db) => {
-      const connection = await db.connect();
-      await connection.run(`CREATE TABLE IF NOT EXISTS ${LOADS} (job_id VARCHAR, table_name VARCHAR, path VARCHAR)`);
-      return connection;
-    }));
+    return (this.#connection ??= DuckDBInstance.create(this.#databasePath).then((db) => db.connect()));
+  }
+
+  get #loadsFolder(): string {
+    return join(this.#outputRoot, '_warehouse', 'loads');
   }
 
   async load(table: string, uris: string[], job: LoadJob): Promise<void> {
     const definition = (TABLES as Record<string, TableDefinition>)[table];
     if (!definition) throw new RangeError(`Expected a table of ${Object.keys(TABLES).join(', ')} but found ${table}`);
-    const connection = await this.#connect();
-    const jobId = `${job.runId}_${table}`;
-    const seen = await connection.runAndReadAll(`SELECT count(*) FROM ${LOADS} WHERE job_id = ${literal(jobId)}`);
-    if (Number(seen.getRows()[0]![0]) === 0) {
-      for (const uri of uris) await connection.run(`INSERT INTO ${LOADS} VALUES (${literal(jobId)}, ${literal(table)}, ${literal(join(this.#outputRoot, refOf(uri).name))})`);
+    const jobFile = join(this.#loadsFolder, `${job.runId}_${table}.json`);
+    if (!existsSync(jobFile)) {
+      await mkdir(this.#loadsFolder, { recursive: true });
+      const record: LoadRecord = { table, paths: uris.map((uri) => refOf(uri).name) };
+      await writeFile(`${jobFile}.tmp`, JSON.stringify(record));
+      await rename(`${jobFile}.tmp`, jobFile);
     }
     await this.refresh();
   }
@@ -66,13 +74,18 @@ export class DuckDbWarehouse implements Warehouse {
 
   async #defineRows(table: TableDefinition): Promise<void> {
     const connection = await this.#connect();
-    const loaded = await connection.runAndReadAll(`SELECT path FROM ${LOADS} WHERE table_name = ${literal(table.name)} ORDER BY path`);
-    const paths = loaded.getRows().map((row) => String(row[0]));
+    const paths = (await this.#loads()).filter((load) => load.table === table.name).flatMap((load) => load.paths.map((name) => join(this.#outputRoot, name))).sort();
     const typed = table.columns.map((c) => `CAST(${c.name} AS ${duckdbTypeOf(c)}) AS ${c.name}`).join(', ');
     const source = paths.length > 0
       ? `SELECT ${typed} FROM read_parquet([${paths.map(literal).join(', ')}], union_by_name = true)`
       : `SELECT ${table.columns.map((c) => `CAST(NULL AS ${duckdbTypeOf(c)}) AS ${c.name}`).join(', ')} WHERE false`;
     await connection.run(`CREATE OR REPLACE VIEW ${allRowsTableOf(table)} AS ${source}`);
+  }
+
+  async #loads(): Promise<LoadRecord[]> {
+    if (!existsSync(this.#loadsFolder)) return [];
+    const names = (await readdir(this.#loadsFolder)).filter((name) => name.endsWith('.json'));
+    return Promise.all(names.map(async (name) => JSON.parse(await readFile(join(this.#loadsFolder, name), 'utf8')) as LoadRecord));
   }
 }
 
