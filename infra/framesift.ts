@@ -258,6 +258,8 @@ function grantLeastPrivilege(
   return [
     // Fan-out reads uploads, publishes requests, and records rejected lines (create only).
     bucketRole('fanout-reads-ingest', buckets.ingest.name, 'roles/storage.objectViewer', accounts.fanout),
+    // Fan-out writes rejections and manifest entries to the inbox, and reads whether a manifest was fanned out before.
+    bucketRole('fanout-reads-output', buckets.output.name, 'roles/storage.objectViewer', accounts.fanout),
     bucketRole('fanout-records-rejections', buckets.output.name, 'roles/storage.objectCreator', accounts.fanout),
     new gcp.pubsub.TopicIAMMember('fanout-publishes-requests', { topic: topics.requests.name, role: 'roles/pubsub.publisher', member: memberOf(accounts.fanout) }),
     // Extraction reads uploads and writes outputs; it checks for its own earlier outputs, so it reads them too.
@@ -267,8 +269,8 @@ function grantLeastPrivilege(
     // Manifests may name files in the allowed buckets; extraction must be able to read them.
     ...settings.allowedBuckets.map((bucket) => bucketRole(`extract-reads-${bucket}`, bucket, 'roles/storage.objectViewer', accounts.extract)),
     // Compaction reads records and writes Parquet and ledgers, and runs load jobs into its dataset.
-    bucketRole('compact-reads-output', buckets.output.name, 'roles/storage.objectViewer', accounts.compact),
-    bucketRole('compact-writes-output', buckets.output.name, 'roles/storage.objectCreator', accounts.compact),
+    // Compaction reads and empties the inbox: objectUser is get, list, create and delete, without IAM changes.
+    bucketRole('compact-uses-output', buckets.output.name, 'roles/storage.objectUser', accounts.compact),
     projectRole('compact-runs-jobs', 'roles/bigquery.jobUser', memberOf(accounts.compact)),
     new gcp.bigquery.DatasetIamMember('compact-edits-dataset', { datasetId: warehouse.dataset.datasetId, role: 'roles/bigquery.dataEditor', member: memberOf(accounts.compact) }),
     new gcp.pubsub.SubscriptionIAMMember('compact-drains-dead-letters', { subscription: topics.deadLetterInspect.name, role: 'roles/pubsub.subscriber', member: memberOf(accounts.compact) }),

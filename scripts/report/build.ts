@@ -1,11 +1,12 @@
 /** Builds the report from the local tables and outputs: `report.html` with its images in `report_files/`. */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SELECTORS, SELECTOR_NAMES, isSelectorName } from '../../shared/selectors/index.ts';
 import { localStore } from '../../local/adapters.ts';
 import { localPaths } from '../../local/layout.ts';
 import { withLocalWarehouse } from '../../local/warehouse.ts';
 import { refOf } from '../../shared/pipeline/ports.ts';
+import { parseFrameUri } from '../../shared/pipeline/pack.ts';
 import { FAILURES_SQL } from '../../shared/pipeline/queries.ts';
 import { RANDOM_PICK, analyseFile } from './analyse.ts';
 import { renderReport, type FileView, type ReportView } from './html.ts';
@@ -58,8 +59,11 @@ export async function buildReport(options: ReportOptions): Promise<{ path: strin
       mkdirSync(folder, { recursive: true });
       const analysis = await analyseFile(store.pathOf(refOf(row.source_uri)), index + 1);
       writeFileSync(join(folder, 'frames.jpg'), analysis.strip);
+      const packs = new Map<string, Buffer>();
       const keyFrames = row.key_frame_uris.map((uri, k) => {
-        copyFileSync(store.pathOf(refOf(uri)), join(folder, `${k}.png`));
+        const { packUri, range } = parseFrameUri(uri);
+        if (!packs.has(packUri)) packs.set(packUri, readFileSync(store.pathOf(refOf(packUri))));
+        writeFileSync(join(folder, `${k}.png`), packs.get(packUri)!.subarray(range.offset, range.offset + range.length));
         return { src: `${basename(assets)}/${index}/${k}.png`, timeMs: row.key_frame_times_ms[k]!, frameIndex: row.key_frame_indices[k]!, score: null };
       });
       const declared = isSelectorName(row.selector) ? SELECTORS[row.selector].curve : undefined;

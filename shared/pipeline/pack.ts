@@ -42,6 +42,18 @@ export async function buildPack(pngs: readonly Uint8Array[], record: string): Pr
   return bytes;
 }
 
+/** One key frame named as a URI: its pack and its bytes there, `gs://b/packs/…tar#bytes=512-29865` (first and last byte). */
+export function frameUri(packUri: string, range: ByteRange): string {
+  return `${packUri}#bytes=${range.offset}-${range.offset + range.length - 1}`;
+}
+
+export function parseFrameUri(uri: string): { packUri: string; range: ByteRange } {
+  const match = /^(.+)#bytes=(\d+)-(\d+)$/.exec(uri);
+  if (!match) throw new RangeError(`Expected <pack uri>#bytes=<first>-<last> but found ${uri}`);
+  const [first, last] = [Number(match[2]), Number(match[3])];
+  return { packUri: match[1]!, range: { offset: first, length: last - first + 1 } };
+}
+
 /** The record inside a pack: how a redelivered request recovers a record whose pack was written. */
 export async function readPackRecord(pack: Buffer): Promise<string> {
   const extract = tar.extract();

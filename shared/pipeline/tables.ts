@@ -2,6 +2,7 @@
  * Each table's schema, defined once. The Parquet schema, the BigQuery schema
  * and the DuckDB column list are all derived from these lists.
  */
+import { frameUri } from './pack.ts';
 import { manifestLineKey, type FileRecord, type ManifestEntriesChunk } from './records.ts';
 
 export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'TIMESTAMP';
@@ -160,7 +161,7 @@ export function gifsRow(record: FileRecord): Row {
     key_frame_count: x?.keyFrames.length ?? null,
     key_frame_indices: x?.keyFrames.map((k) => k.frameIndex) ?? [],
     key_frame_times_ms: x?.keyFrames.map((k) => k.timeMs) ?? [],
-    key_frame_uris: record.packUri ? record.keyFrameRanges.map((r) => `${record.packUri}#bytes=${r.offset}-${r.offset + r.length - 1}`) : [],
+    key_frame_uris: record.packUri ? record.keyFrameRanges.map((range) => frameUri(record.packUri!, range)) : [],
     pack_uri: record.packUri,
     shot_starts: x?.shots?.map((s) => s.startFrame) ?? [],
     energy_max: x?.metrics.energyMax ?? null,

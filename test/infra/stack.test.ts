@@ -115,14 +115,14 @@ describe('framesift stack', () => {
     expect(bindings).toEqual(
       [
         `${ingest} roles/storage.objectViewer ${sa('fanout')}`,
+        `${output} roles/storage.objectViewer ${sa('fanout')}`,
         `${output} roles/storage.objectCreator ${sa('fanout')}`,
         `framesift-extract-requests roles/pubsub.publisher ${sa('fanout')}`,
         `${ingest} roles/storage.objectViewer ${sa('extract')}`,
         `shared-media roles/storage.objectViewer ${sa('extract')}`,
         `${output} roles/storage.objectViewer ${sa('extract')}`,
         `${output} roles/storage.objectCreator ${sa('extract')}`,
-        `${output} roles/storage.objectViewer ${sa('compact')}`,
-        `${output} roles/storage.objectCreator ${sa('compact')}`,
+        `${output} roles/storage.objectUser ${sa('compact')}`,
         `project ${PROJECT} roles/bigquery.jobUser ${sa('compact')}`,
         `framesift_data roles/bigquery.dataEditor ${sa('compact')}`,
         `framesift-extract-dead-letter-inspect roles/pubsub.subscriber ${sa('compact')}`,

@@ -35,7 +35,7 @@ async function thresholdReachingSsim(selector: SelectorChoice, name: string): Pr
     async (event) => {
       const result = await extractStep(event, { store, outputBucket: 'output' });
       expect(result, JSON.stringify(result)).toMatchObject({ status: 'ok' });
-      for await (const object of store.list('output', 'records/')) {
+      for await (const object of store.list('output', 'inbox/files/')) {
         thresholds.push(JSON.parse((await store.read(object)).toString()).extraction.selector.options.threshold);
       }
     },

@@ -32,12 +32,12 @@ describe('resilience of the local pipeline', () => {
     for (let i = 0; i < 40; i++) copyFileSync(corpusPath('gifs/Flipboard__FLAnimatedImage__rock.gif'), join(input, `rock-${String(i).padStart(2, '0')}.gif`));
     const workDir = join(dir, 'kill-work');
     const records = () => {
-      const folder = join(localPaths(workDir).output, 'records');
-      return existsSync(folder) ? readdirSync(folder, { recursive: true }).filter((f) => String(f).endsWith('.json')).length : 0;
+      const folder = join(localPaths(workDir).output, 'packs');
+      return existsSync(folder) ? readdirSync(folder, { recursive: true }).filter((f) => String(f).endsWith('.tar')).length : 0;
     };
     // Its own process group, so the kill takes the worker processes too.
     const run = spawn(process.execPath, ['--import', 'tsx', 'scripts/framesift.ts', 'run', input, '--workdir', workDir, '--concurrency', '2'], { detached: true, stdio: 'ignore' });
-    await waitFor('a few records', async () => records() >= 4, 60_000);
+    await waitFor('a few files done', async () => records() >= 4, 60_000);
     process.kill(-run.pid!, 'SIGKILL');
     await new Promise((resolve) => run.once('exit', resolve));
     const doneBeforeKill = records();
@@ -55,13 +55,13 @@ describe('resilience of the local pipeline', () => {
   it('keeps one row per file when the storage event and every message arrive three times and compaction runs twice', async () => {
     const root = join(dir, 'redelivery');
     const store = new FolderStore(root);
-    for (const name of ['Zulko__moviepy__circle.gif', 'bumptech__glide__test.gif']) await store.upload(corpusPath('gifs', name), { bucket: 'ingest', name: `b/${name}` });
+    const uploads = [];
+    for (const name of ['Zulko__moviepy__circle.gif', 'bumptech__glide__test.gif']) uploads.push(await store.upload(corpusPath('gifs', name), { bucket: 'ingest', name: `b/${name}` }));
     const text = join(dir, 'redelivery.txt');
     writeFileSync(text, 'Zulko__moviepy__circle: a circle\nbumptech__glide__test: a test\nbad/id: rejected\n');
-    const manifest = await store.upload(text, { bucket: 'ingest', name: 'b/manifest.txt' });
+    uploads.push(await store.upload(text, { bucket: 'ingest', name: 'b/manifest.txt' }));
     const queue = new LocalQueue();
-    const event = { bucket: 'ingest', name: manifest.name, generation: manifest.generation };
-    for (let i = 0; i < 3; i++) await fanOut(event, { store, publisher: queue, outputBucket: 'out' });
+    for (let i = 0; i < 3; i++) for (const event of uploads) await fanOut(event, { store, publisher: queue, outputBucket: 'out' });
     expect(queue.size).toBe(6);
     await queue.drain(
       async (message) => {
