@@ -12,6 +12,11 @@ import type { RowSettings } from './settings.ts';
 
 /** Hugging Face's own row-group size for image datasets (datasets.config.PARQUET_ROW_GROUP_SIZE_FOR_IMAGE_DATASETS). */
 const ROW_GROUP_SIZE = 100;
+/**
+ * A tensor row is 2 MB at 10×256×256×3, and parquetjs-lite holds a row group
+ * in memory and copies it a few times on the way out: 10 rows keep that near 20 MB.
+ */
+const TENSOR_ROW_GROUP_SIZE = 10;
 
 type Definition = FieldDefinition | GroupDefinition;
 
@@ -105,7 +110,7 @@ export class ParquetShard {
         done();
       },
     });
-    const writer = await parquet.ParquetWriter.openStream(schema, memory, { rowGroupSize: ROW_GROUP_SIZE });
+    const writer = await parquet.ParquetWriter.openStream(schema, memory, { rowGroupSize: settings.tensor ? TENSOR_ROW_GROUP_SIZE : ROW_GROUP_SIZE });
     writer.setMetadata('huggingface', huggingFaceMetadata(columns));
     return new ParquetShard(columns, chunks, writer);
   }
