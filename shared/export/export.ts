@@ -101,7 +101,10 @@ export async function exportDataset(rows: AsyncIterable<ExportRow> | Iterable<Ex
         skipped++;
         continue;
       }
-      const sample = await prepareSample(row, rowSettings);
+      const sample = await prepareSample(row, rowSettings).catch((error: unknown) => {
+        // Only the tensor and augmentation decode pixels; checkRow has vouched for everything else.
+        throw new ExportError(ExportErrorCode.INVALID_ROW, `Row ${JSON.stringify(row.key)}: a key frame could not be decoded (${(error as Error).message})`, { cause: error });
+      });
       let shard = open.get(sample.split);
       if (shard && (shard.keys.length + 1 > settings.maxRows || shard.imageBytes + sample.imageBytes > settings.maxBytes)) {
         open.delete(sample.split);

@@ -19,12 +19,15 @@ export function arrangeKeyFrames(keyFrames: readonly ExportKeyFrame[], pad: numb
 export async function tensorOf(pngs: readonly Buffer[], size: number): Promise<Buffer> {
   const frameBytes = size * size * 3;
   const tensor = Buffer.alloc(pngs.length * frameBytes);
-  for (const [i, png] of pngs.entries()) {
-    const { data, info } = await sharp(png).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    if (info.width !== size || info.height !== size || info.channels !== 3) {
-      throw new RangeError(`Expected a ${size}×${size} RGB key frame but decoded ${info.width}×${info.height}×${info.channels}`);
-    }
-    data.copy(tensor, i * frameBytes);
-  }
+  // Decoded side by side: sharp decodes on its own threads, so a row's frames can use several cores.
+  await Promise.all(
+    pngs.map(async (png, i) => {
+      const { data, info } = await sharp(png).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      if (info.width !== size || info.height !== size || info.channels !== 3) {
+        throw new RangeError(`Expected a ${size}×${size} RGB key frame but decoded ${info.width}×${info.height}×${info.channels}`);
+      }
+      data.copy(tensor, i * frameBytes);
+    }),
+  );
   return tensor;
 }

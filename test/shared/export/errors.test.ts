@@ -63,6 +63,19 @@ describe('a failing export', () => {
     expect(files(dir)).toEqual([]);
   });
 
+  it('on a PNG whose header is fine but whose pixels are not writes no shard', async () => {
+    const rows = await makeRows(3, { frames: 2 });
+    const png = rows[1]!.keyFrames[0]!.png;
+    // The signature and IHDR survive; the image data is cut off.
+    rows[1]!.keyFrames[0]!.png = png.subarray(0, 40);
+    const dir = join(root, 'cut-png');
+    await expect(exportDataset(rows, new FolderSink(dir), { format: 'parquet', tensor: true })).rejects.toMatchObject({
+      code: ExportErrorCode.INVALID_ROW,
+      message: expect.stringContaining('Row "clip-001": a key frame could not be decoded'),
+    });
+    expect(files(dir)).toEqual([]);
+  });
+
   it.each([
     ['a frame of the wrong size', (r: ExportRow) => (r.size = 64), 'expected key frame 0 to be 64×64 but its PNG is 32×32'],
     ['no key frames', (r: ExportRow) => (r.keyFrames = []), 'expected at least one key frame but found none'],
