@@ -52,6 +52,31 @@ describe('a failing export', () => {
     }
   });
 
+  it('killed between a shard and the index is made whole by the next export, which says so', async () => {
+    const rows = await makeRows(3, { frames: 1 });
+    const dir = join(root, 'killed');
+    const sink = new FolderSink(dir);
+    // What a killed process leaves: a shard the index never listed (here, the first one of a fresh sink).
+    await sink.write('train/parquet-000000.parquet', Buffer.from('left behind'));
+    const result = await exportDataset(rows, sink, options);
+    expect(result.warnings).toEqual([`Replaced train/parquet-000000.parquet, left outside ${INDEX_NAME} by an export that stopped before writing it`]);
+    const oneShot = join(root, 'killed-one-shot');
+    await exportDataset(rows, new FolderSink(oneShot), options);
+    for (const name of ['index.json', 'train/parquet-000000.parquet', 'train/parquet-000001.parquet']) {
+      expect(readFileSync(join(dir, name)).equals(readFileSync(join(oneShot, name))), name).toBe(true);
+    }
+  });
+
+  it('whose index cannot be written says which shards are outside it', async () => {
+    const rows = await makeRows(3, { frames: 1 });
+    const folder = new FolderSink(join(root, 'no-index'));
+    const sink = { exists: folder.exists.bind(folder), read: folder.read.bind(folder), write: (name: string, data: Buffer) => (name === INDEX_NAME ? Promise.reject(new Error('bucket is read-only')) : folder.write(name, data)) };
+    await expect(exportDataset(failingAfter(rows, 'query stream lost'), sink, options)).rejects.toMatchObject({
+      code: ExportErrorCode.INCOMPLETE_EXPORT,
+      message: expect.stringContaining('query stream lost, and index.json could not be updated (bucket is read-only); the shards written (train/parquet-000000.parquet) are outside it'),
+    });
+  });
+
   it('on a PNG that cannot be read writes no shard and names the row', async () => {
     const rows = await makeRows(3, { frames: 2 });
     rows[2]!.keyFrames[1]!.png = Buffer.from('not a png');
