@@ -65,6 +65,17 @@ describe('Parquet shards', () => {
     const columns = (await duckdb(`DESCRIBE SELECT * FROM read_parquet(${sqlPath(path)})`)).map((r) => r.column_name);
     expect(Object.keys(features)).toEqual(columns);
 
+    // The standard three-level list (LIST → repeated list → element), which pyarrow and so `datasets` read as list<struct>.
+    const schema = await duckdb(`SELECT name, type, repetition_type, converted_type FROM parquet_schema(${sqlPath(path)})`);
+    const at = schema.findIndex((r) => r.name === 'key_frames');
+    expect(schema.slice(at, at + 5).map((r) => [r.name, r.type, r.repetition_type, r.converted_type])).toEqual([
+      ['key_frames', null, 'REQUIRED', 'LIST'],
+      ['list', null, 'REPEATED', null],
+      ['element', null, 'REQUIRED', null],
+      ['bytes', 'BYTE_ARRAY', 'REQUIRED', null],
+      ['path', 'BYTE_ARRAY', 'REQUIRED', 'UTF8'],
+    ]);
+
     const reader = await parquet.ParquetReader.openBuffer(readFileSync(path));
     try {
       expect(Number(reader.getRowCount())).toBe(3);
