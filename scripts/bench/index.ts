@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: figures, not a test. Every ratio is between numbers measured
  * in this run, on this machine. `npm run bench -- --only engine,video,memory` runs some parts
- * (ssim, engine, video, memory, cuts, pipeline, fanout).
+ * (ssim, engine, video, memory, cuts, pipeline, fanout, export).
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { longClipFrames } from '../synthetic/clips.ts';
 import { encodeGif } from '../synthetic/gif.ts';
 import { benchColdStarts, cliHelpPeakRssMb } from './coldstart.ts';
 import { benchCuts, type SetResult } from './cuts.ts';
+import { exportBench } from './export.ts';
 import type { CutScore } from './cut-score.ts';
 import { benchFanOut } from './fan-out.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -240,3 +241,4 @@ if (wanted('cuts')) await cuts();
 if (wanted('pipeline')) await pipeline();
 if (wanted('fanout')) await fanOut();
 if (wanted('coldstart')) await coldStarts();
+if (wanted('export')) await exportBench(corpusGifs(), WORK);
