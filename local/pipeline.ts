@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { LocalQueue, type DeliveryPolicy } from '../shared/adapters/local/local-queue.ts';
 import { compact, type CompactResult } from '../shared/pipeline/compact.ts';
-import type { MessagePublishedData, SelectorChoice } from '../shared/pipeline/events.ts';
+import { encodeRequest, type ExtractRequest, type MessagePublishedData, type SelectorChoice } from '../shared/pipeline/events.ts';
 import type { ExtractResult } from '../shared/pipeline/extract.ts';
 import { recordDeadLetter } from '../shared/pipeline/dead-letters.ts';
 import { fanOut, type FanOutResult } from '../shared/pipeline/fan-out.ts';
@@ -24,6 +24,8 @@ import { ProcessPool } from './process-pool.ts';
 
 export interface RunOptions {
   inputs: string[];
+  /** Requests besides the uploads' (a re-selection of files already in the ingest bucket). */
+  requests?: ExtractRequest[];
   workDir: string;
   concurrency?: number;
   selector?: SelectorChoice;
@@ -91,6 +93,11 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
   for (const object of triggers) {
     const event = { bucket: object.bucket, name: object.name, generation: object.generation, size: object.size };
     batches.push(await retryTransient(() => fanOut(event, { store, publisher, outputBucket: OUTPUT_BUCKET, selector: options.selector })));
+  }
+
+  for (const request of options.requests ?? []) {
+    const { data, attributes } = encodeRequest(request);
+    await publisher.publish(data, attributes);
   }
 
   const total = queue.published;

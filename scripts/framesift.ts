@@ -1,10 +1,12 @@
 #!/usr/bin/env -S npx tsx
 /** framesift's command line: one subcommand per job. */
-import { isFramesiftError } from '../shared/errors.ts';
+import { CodedError, isFramesiftError } from '../shared/errors.ts';
+import { EXPORT_USAGE, runExport } from './cli/export.ts';
 import { EXTRACT_USAGE, runExtract } from './cli/extract.ts';
 import { UsageError } from './cli/flags.ts';
 import { REPORT_USAGE, runReport } from './cli/report.ts';
 import { FAILURES_USAGE, QUERY_USAGE, runFailures, runQuery } from './cli/query.ts';
+import { RESELECT_USAGE, runReselect } from './cli/reselect.ts';
 import { RUN_USAGE, runRun } from './cli/run.ts';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   query: { usage: QUERY_USAGE, run: runQuery },
   failures: { usage: FAILURES_USAGE, run: runFailures },
   report: { usage: REPORT_USAGE, run: runReport },
+  export: { usage: EXPORT_USAGE, run: runExport },
+  reselect: { usage: RESELECT_USAGE, run: runReselect },
 };
 
 const USAGE = `Usage: framesift <command> [options]\n\nCommands:\n${Object.values(COMMANDS)
@@ -30,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     await command.run(rest);
     return 0;
   } catch (error) {
-    if (isFramesiftError(error)) {
+    if (isFramesiftError(error) || error instanceof CodedError) {
       console.error(`framesift: ${error.code}: ${error.message}`);
       return 1;
     }

@@ -12,6 +12,10 @@ export const ExportErrorCode = Object.freeze({
   INVALID_INDEX: 'INVALID_INDEX',
   /** The export stopped part-way; the message says which complete shards the index lists. */
   INCOMPLETE_EXPORT: 'INCOMPLETE_EXPORT',
+  /** The `--where` condition is not SQL the warehouse accepts over the gifs view (bad syntax, an unknown column). */
+  INVALID_WHERE: 'INVALID_WHERE',
+  /** The rows hold several selections of the same files and none was chosen. */
+  SEVERAL_SELECTIONS: 'SEVERAL_SELECTIONS',
 } as const);
 
 export type ExportErrorCode = (typeof ExportErrorCode)[keyof typeof ExportErrorCode];

@@ -14,3 +14,4 @@ export { DEFAULT_MAX_BYTES, EXPORT_FORMATS, resolveExportSettings, type ExportFo
 export { INDEX_NAME, readIndex, shardName, type ShardEntry, type ShardIndex } from './shard-index.ts';
 export { FolderSink, type ShardSink } from './sink.ts';
 export { DEFAULT_SPLITS, hashFraction, parseSplits, splitOf, type Split } from './splits.ts';
+export { exportFromTables, sampleKey, type RowSource, type TableExportOptions } from './from-tables.ts';

@@ -77,7 +77,7 @@ describe('Pub/Sub emulator', () => {
     expect(record, extract.logs()).toMatchObject({ status: 'ok', description: 'a circle', sourceGeneration: source.generation });
     const pack = await waitFor('the pack', async () => peers.gcs.object('push-out', record!.packUri!.replace('gs://push-out/', '')), 10_000);
     expect(pack.contentType).toBe('application/x-tar');
-    for (const { offset, length } of record!.keyFrameRanges) expect(pack.data.subarray(offset + 1, offset + 4).toString()).toBe('PNG');
+    for (const { offset } of record!.keyFrameRanges) expect(pack.data.subarray(offset + 1, offset + 4).toString()).toBe('PNG');
   });
 
   it('sends a message that always fails transiently to the dead-letter topic after 5 attempts, and it ends as a failed row', async () => {
