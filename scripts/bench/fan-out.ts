@@ -1,4 +1,8 @@
-/** Fan-out throughput: a 100,000-line manifest published to the real Pub/Sub emulator. */
+/**
+ * Fan-out throughput: a 100,000-line manifest published to the real Pub/Sub
+ * emulator. Its lines name files in another bucket, which send no upload
+ * events, so every line is published (and recorded as a manifest entry).
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,16 +21,16 @@ export async function benchFanOut(lines = 100_000) {
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   const pubsub = new PubSub({ projectId: 'framesift-bench' });
   try {
-    const file = join(dir, 'manifest.txt');
-    writeFileSync(file, Array.from({ length: lines }, (_, i) => `gif_${i}: clip ${i}\n`).join(''));
+    const file = join(dir, 'manifest.csv');
+    writeFileSync(file, `gif_id,description,uri\n${Array.from({ length: lines }, (_, i) => `gif_${i},clip ${i},gs://archive/clips/${i}.gif\n`).join('')}`);
     const store = new FolderStore(join(dir, 'buckets'));
-    const manifest = await store.upload(file, { bucket: 'ingest', name: 'bench/manifest.txt' });
+    const manifest = await store.upload(file, { bucket: 'ingest', name: 'bench/manifest.csv' });
     const [topic] = await pubsub.createTopic('extract-requests');
     await topic.createSubscription('extract-requests-sub');
     const started = process.hrtime.bigint();
     const result = await fanOut(
       { bucket: 'ingest', name: manifest.name, generation: manifest.generation },
-      { store, publisher: new PubSubPublisher(pubsub, 'extract-requests'), outputBucket: 'output' },
+      { store, publisher: new PubSubPublisher(pubsub, 'extract-requests'), outputBucket: 'output', allowedBuckets: new Set(['archive']) },
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return { lines, published: result.published, seconds, perSecond: result.published / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };

@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: figures, not a test. Every ratio is between numbers measured
  * in this run, on this machine. `npm run bench -- --only engine,video,memory` runs some parts
- * (ssim, engine, video, memory, cuts, pipeline, fanout, export).
+ * (ssim, engine, video, memory, cuts, pipeline, fanout, coldstart, export, cloud).
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SELECTOR, SELECTOR_NAMES } from '../../shared/index.ts';
-import { boolean, text, type Setting } from '../../shared/settings.ts';
+import { boolean, number, positiveInteger, text, type Setting } from '../../shared/settings.ts';
 import { parseCommandArgs } from '../cli/flags.ts';
 import { formatTable } from '../cli/table.ts';
 import { longClipFrames } from '../synthetic/clips.ts';
@@ -36,6 +36,11 @@ const { values: options } = parseCommandArgs(process.argv.slice(2), {
   // `--before REF`: cold starts of that commit too, as it was deployed.
   before: { flag: 'before', default: undefined, parse: text } satisfies Setting<string | undefined>,
   perFile: { flag: 'per-file', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
+  // The cloud part: files through the adapters, latency per Cloud Storage request, extract concurrencies, backlog size.
+  files: { flag: 'files', default: 60, parse: positiveInteger } satisfies Setting<number>,
+  latencyMs: { flag: 'latency-ms', default: 20, parse: number } satisfies Setting<number>,
+  concurrency: { flag: 'concurrency', default: [1, 4, 8], parse: (raw: unknown, name: string) => text(raw, name).split(',').map((c) => positiveInteger(c, name)) } satisfies Setting<number[]>,
+  backlog: { flag: 'backlog', default: 20_000, parse: positiveInteger } satisfies Setting<number>,
 });
 const wanted = (part: string) => !options.only || options.only.includes(part);
 
@@ -196,6 +201,41 @@ async function fanOut(): Promise<void> {
   console.log('Every message acknowledged by the emulator (flush awaits each publish); manifest streamed from the local store.\n');
 }
 
+async function cloud(): Promise<void> {
+  const [{ benchCloud }, { costPerMillion, videoIntelligencePerMillion }] = await Promise.all([import('./cloud.ts'), import('./cloud-cost.ts')]);
+  const r = await benchCloud(corpusGifs(), { files: options.files, latencyMs: options.latencyMs, concurrencies: options.concurrency, backlog: options.backlog });
+  const n = r.files;
+  console.log(`## Cloud path: ${n} corpus files (${fmt(r.sourceBytes / n / 1024, 0)} KiB each on average) and their manifest, ${r.latencyMs} ms added to every Cloud Storage request\n`);
+  const per = (count: number) => fmt(count / n, 2);
+  table([
+    { step: 'fan-out (an event per file, one for the manifest)', 'object writes': per(r.fanOut.requests.writes), 'class A': per(r.fanOut.requests.classA), 'class B': per(r.fanOut.requests.classB), publishes: per(r.fanOut.published), invocations: per(r.fanOut.invocations) },
+    { step: 'extract', 'object writes': per(r.extract.requests.writes), 'class A': per(r.extract.requests.classA), 'class B': per(r.extract.requests.classB), publishes: '0', invocations: '1' },
+    { step: `compaction of the ${n} (and the manifest's entries)`, 'object writes': per(r.compaction.requests.writes), 'class A': per(r.compaction.requests.classA), 'class B': per(r.compaction.requests.classB), publishes: '0', invocations: `${r.compaction.loadJobs} load jobs` },
+    { step: `compaction of a ${r.backlog.records.toLocaleString('en')}-record backlog, per record`, 'object writes': fmt(r.backlog.requests.writes / r.backlog.records, 4), 'class A': fmt(r.backlog.requests.classA / r.backlog.records, 4), 'class B': fmt(r.backlog.requests.classB / r.backlog.records, 4), publishes: '0', invocations: `${r.backlog.loadJobs} load jobs` },
+  ]);
+  console.log('Requests per file. Deletes (the inbox emptied by compaction) are free and not counted above.\n');
+  table(
+    r.extract.runs.map((run) => ({
+      'requests at once': run.concurrency,
+      'wall ms/file': fmt((run.wallSeconds / n) * 1000, 0),
+      'CPU ms/file': fmt((run.cpuSeconds / n) * 1000, 0),
+      'CPU busy': `${fmt((100 * run.cpuSeconds) / run.wallSeconds, 0)}%`,
+      'peak RSS MB': fmt(run.peakRssMb, 0),
+      'vs 1 at once': `${fmt(r.extract.runs[0]!.wallSeconds / run.wallSeconds, 2)}× the files per instance-second`,
+      results: Object.entries(run.statuses).map(([k, v]) => `${v} ${k}`).join(', '),
+    })),
+  );
+  console.log(`One extract instance: a process pinned to one core${PINNED ? '' : ' (taskset missing: not pinned)'}, given the requests at most N at a time.\n`);
+  const rate = r.backlog.records / r.backlog.seconds;
+  console.log(`Compaction drained ${r.backlog.records.toLocaleString('en')} records in ${fmt(r.backlog.seconds, 1)} s: ${fmt(rate, 0)} records/s. A 1,000,000-record backlog: 1,000,000 / ${fmt(rate, 0)} = ${fmt(1e6 / rate / 60, 1)} minutes of runs, ${Math.ceil(1e6 / rate / 420)} runs of 420 s.\n`);
+  const best = [...r.extract.runs].sort((a, b) => a.wallSeconds - b.wallSeconds)[0]!;
+  const memoryGiB = best.peakRssMb < 900 ? 1 : 2;
+  const lines = costPerMillion(r, best, { vcpu: 1, memoryGiB });
+  const total = lines.reduce((sum, line) => sum + line.dollarsPerMillion, 0);
+  table([...lines.map((l) => ({ item: l.item, 'per file': l.perFile, '$ per million files': fmt(l.dollarsPerMillion, 2) })), { item: 'total', 'per file': '', '$ per million files': fmt(total, 2) }, { item: 'Google Video Intelligence shot detection ($0.05 a minute, one minute at least)', 'per file': '', '$ per million files': fmt(videoIntelligencePerMillion(), 0) }]);
+  console.log(`Prices: scripts/bench/cloud-prices.ts (list prices read 2026-12-01, with their pages). framesift costs ${fmt(videoIntelligencePerMillion() / total, 0)}× less than Video Intelligence here.\n`);
+}
+
 async function coldStarts(): Promise<void> {
   const results = await benchColdStarts({ before: options.before });
   console.log('## Cold starts: process start to first event answered, empty caches, median of 3\n');
@@ -242,3 +282,4 @@ if (wanted('pipeline')) await pipeline();
 if (wanted('fanout')) await fanOut();
 if (wanted('coldstart')) await coldStarts();
 if (wanted('export')) await exportBench(corpusGifs(), WORK);
+if (wanted('cloud')) await cloud();

@@ -1,0 +1,54 @@
+/** Dollars per million files, from what the cloud bench counted and list prices (cloud-prices.ts). */
+import type { CloudBenchResult, ExtractRun } from './cloud.ts';
+import * as price from './cloud-prices.ts';
+
+export interface InstanceShape {
+  vcpu: number;
+  memoryGiB: number;
+}
+
+/** The stack's function shapes (infra/config.ts), which the bill multiplies instance time by. */
+export const SHAPES = { fanout: { vcpu: 1, memoryGiB: 0.5 }, compact: { vcpu: 1, memoryGiB: 1 } } satisfies Record<string, InstanceShape>;
+
+const TIB = 1024 ** 4;
+const GB = 1e9;
+const perMillion = (perFile: number) => perFile * 1e6;
+const instanceSecond = (shape: InstanceShape) => shape.vcpu * price.RUN_VCPU_SECOND + shape.memoryGiB * price.RUN_GIB_SECOND;
+
+export interface CostLine {
+  item: string;
+  perFile: string;
+  dollarsPerMillion: number;
+}
+
+export function costPerMillion(r: CloudBenchResult, run: ExtractRun, extractShape: InstanceShape): CostLine[] {
+  const n = r.files;
+  const compactionPerRecord = {
+    classA: r.backlog.requests.classA / r.backlog.records,
+    classB: r.backlog.requests.classB / r.backlog.records,
+    seconds: r.backlog.seconds / r.backlog.records,
+  };
+  // The user's own upload is one insert per file: part of "everything included".
+  const classA = 1 + (r.fanOut.requests.classA + r.extract.requests.classA) / n + compactionPerRecord.classA;
+  const classB = (r.fanOut.requests.classB + r.extract.requests.classB) / n + compactionPerRecord.classB;
+  const messageBytes = r.fanOut.publishedBytes / Math.max(1, r.fanOut.published);
+  const pubsubBytes = (r.fanOut.published / n) * (messageBytes + Math.max(price.PUBSUB_MIN_BYTES_PER_REQUEST, messageBytes));
+  const storedBytes = (r.extract.packBytes + r.compaction.parquetBytes) / n;
+  const invocations = r.fanOut.invocations / n + 1;
+  return [
+    { item: 'Cloud Storage class A (upload, writes, lists)', perFile: classA.toFixed(2), dollarsPerMillion: perMillion((classA * price.GCS_CLASS_A_PER_1000) / 1000) },
+    { item: 'Cloud Storage class B (reads, stats)', perFile: classB.toFixed(2), dollarsPerMillion: perMillion((classB * price.GCS_CLASS_B_PER_1000) / 1000) },
+    { item: 'Cloud Storage, outputs kept one month', perFile: `${(storedBytes / 1024).toFixed(0)} KiB`, dollarsPerMillion: perMillion((storedBytes / GB) * price.GCS_STANDARD_GB_MONTH) },
+    { item: 'Pub/Sub publish and push', perFile: `${(pubsubBytes / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((pubsubBytes / TIB) * price.PUBSUB_PER_TIB) },
+    { item: `extract instance time (concurrency ${run.concurrency}, ${extractShape.vcpu} vCPU, ${extractShape.memoryGiB} GiB)`, perFile: `${((run.wallSeconds / n) * 1000).toFixed(0)} ms`, dollarsPerMillion: perMillion((run.wallSeconds / n) * instanceSecond(extractShape)) },
+    { item: 'fan-out instance time', perFile: `${((r.fanOut.seconds / n) * 1000).toFixed(1)} ms`, dollarsPerMillion: perMillion((r.fanOut.seconds / n) * instanceSecond(SHAPES.fanout)) },
+    { item: 'compaction instance time', perFile: `${(compactionPerRecord.seconds * 1000).toFixed(2)} ms`, dollarsPerMillion: perMillion(compactionPerRecord.seconds * instanceSecond(SHAPES.compact)) },
+    { item: 'function requests', perFile: invocations.toFixed(2), dollarsPerMillion: invocations * price.RUN_PER_MILLION_REQUESTS },
+    { item: 'BigQuery loads (free) and storage, one month', perFile: `${(r.compaction.parquetBytes / n / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((r.compaction.parquetBytes / n / 1024 ** 3) * price.BIGQUERY_STORAGE_GIB_MONTH) },
+  ];
+}
+
+/** Video Intelligence bills each file as at least one minute. */
+export function videoIntelligencePerMillion(): number {
+  return perMillion(price.VIDEO_INTELLIGENCE_SHOT_PER_MINUTE);
+}
