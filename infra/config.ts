@@ -36,7 +36,8 @@ const FUNCTION_DEFAULTS: StackSettings['functions'] = {
   // vCPU extracts 1.5× the files per second of one request at a time (npm run bench -- --only cloud);
   // eight gain nothing more. Four decodes peak near 160 MB, far inside 1 GiB.
   extract: { memory: '1Gi', cpu: '1', timeoutSeconds: 300, concurrency: 4, maxInstances: 100 },
-  compact: { memory: '1Gi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 1 },
+  // One instance per inbox shard at most: runs of one shard never overlap, and the eight drain side by side.
+  compact: { memory: '1Gi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 8 },
 };
 
 /**

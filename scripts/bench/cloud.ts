@@ -22,7 +22,7 @@ import { PubSubPublisher } from '../../shared/adapters/gcp/pubsub-publisher.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
 import type { ExtractRequest } from '../../shared/pipeline/events.ts';
 import { fanOut } from '../../shared/pipeline/fan-out.ts';
-import { fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
+import { INBOX_FILE_RECORD, fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
 import type { Publisher } from '../../shared/pipeline/ports.ts';
 import type { FileRecord } from '../../shared/pipeline/records.ts';
 import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
@@ -146,7 +146,7 @@ export async function benchCloud(corpus: string[], options: CloudBenchOptions): 
     }
     const measured = `out-c${options.concurrencies[0]}`;
     const packBytes = [...(gcs.buckets.get(measured)?.entries() ?? [])].filter(([name]) => name.startsWith('packs/')).reduce((sum, [, o]) => sum + o.data.length, 0);
-    const inboxRecords = [...(gcs.buckets.get(measured)?.entries() ?? [])].filter(([name]) => name.startsWith('inbox/files/')).map(([, o]) => JSON.parse(o.data.toString('utf8')) as FileRecord);
+    const inboxRecords = [...(gcs.buckets.get(measured)?.entries() ?? [])].filter(([name]) => INBOX_FILE_RECORD.test(name)).map(([, o]) => JSON.parse(o.data.toString('utf8')) as FileRecord);
 
     const warehouse = new BigQueryWarehouse(bigquery, 'bench');
     await warehouse.ensureTables();

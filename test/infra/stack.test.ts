@@ -64,7 +64,11 @@ describe('framesift stack', () => {
     });
     const compact = named('compact').inputs as { eventTrigger: Record<string, unknown> };
     expect(compact.eventTrigger).toMatchObject({ eventType: 'google.cloud.pubsub.topic.v1.messagePublished', pubsubTopic: `projects/${PROJECT}/topics/framesift-compact-ticks` });
-    expect(named('compact-schedule').inputs).toMatchObject({ schedule: '*/15 * * * *', pubsubTarget: { topicName: `projects/${PROJECT}/topics/framesift-compact-ticks` } });
+    for (const shard of ['0', '7']) {
+      expect(named(`compact-schedule-${shard}`).inputs).toMatchObject({ schedule: '*/15 * * * *', pubsubTarget: { topicName: `projects/${PROJECT}/topics/framesift-compact-ticks` } });
+      const { pubsubTarget } = named(`compact-schedule-${shard}`).inputs as { pubsubTarget: { data: string } };
+      expect(JSON.parse(Buffer.from(pubsubTarget.data, 'base64').toString())).toMatchObject({ shard });
+    }
   });
 
   it('takes each function’s memory, timeout, concurrency and instances from stack config', () => {
@@ -73,7 +77,7 @@ describe('framesift stack', () => {
       availableMemory: '4Gi',
       timeoutSeconds: 420,
       maxInstanceCount: 50,
-      maxInstanceRequestConcurrency: 1,
+      maxInstanceRequestConcurrency: 4,
       serviceAccountEmail: `framesift-extract@${PROJECT}.iam.gserviceaccount.com`,
       ingressSettings: 'ALLOW_INTERNAL_ONLY',
     });

@@ -18,6 +18,7 @@ import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { declareStack } from '../support/stack.ts';
 import { tempDir } from '../support/tmp.ts';
+import { INBOX_FILE_RECORD } from '../../shared/pipeline/layout.ts';
 
 const run = promisify(execFile);
 const dir = tempDir('framesift-route-');
@@ -35,7 +36,8 @@ async function thresholdReachingSsim(selector: SelectorChoice, name: string): Pr
     async (event) => {
       const result = await extractStep(event, { store, outputBucket: 'output' });
       expect(result, JSON.stringify(result)).toMatchObject({ status: 'ok' });
-      for await (const object of store.list('output', 'inbox/files/')) {
+      for await (const object of store.list('output', 'inbox/')) {
+        if (!INBOX_FILE_RECORD.test(object.name)) continue;
         thresholds.push(JSON.parse((await store.read(object)).toString()).extraction.selector.options.threshold);
       }
     },

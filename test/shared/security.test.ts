@@ -12,6 +12,7 @@ import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import type { ObjectRef, ObjectStore } from '../../shared/pipeline/ports.ts';
 import { corpusPath } from '../support/corpus.ts';
 import { tempDir } from '../support/tmp.ts';
+import { INBOX_FILE_RECORD } from '../../shared/pipeline/layout.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -89,7 +90,7 @@ describe('security', () => {
       extractStep(messagePublished({ gifId: name, batchId: 'b', source: { bucket: 'ingest', name }, description: null, manifest: null }), { store: folders, outputBucket: 'output' });
     expect(await run('looks-like.mp4')).toMatchObject({ status: 'ok' });
     let record;
-    for await (const inbox of folders.list('output', 'inbox/files/')) record = JSON.parse((await folders.read(inbox)).toString());
+    for await (const inbox of folders.list('output', 'inbox/')) if (INBOX_FILE_RECORD.test(inbox.name)) record = JSON.parse((await folders.read(inbox)).toString());
     expect(record).toMatchObject({ gifId: 'looks-like.mp4', extraction: { media: { format: 'gif' } } });
     expect(await run('looks-like.gif')).toMatchObject({ status: 'failed', errorCode: 'UNSUPPORTED_FORMAT' });
   });

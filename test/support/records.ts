@@ -1,4 +1,4 @@
-import { fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
+import { INBOX_FILE_RECORD, fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
 import type { FileRecord } from '../../shared/pipeline/records.ts';
 
 /** A failed record, the smallest that loads into both tables. */
@@ -34,6 +34,6 @@ export function inboxNameOf(record: FileRecord): string {
 /** The file records waiting in a stand-in bucket's inbox. */
 export function inboxRecords(gcs: { buckets: Map<string, Map<string, { data: Buffer }>> }, bucket: string): FileRecord[] {
   return [...(gcs.buckets.get(bucket) ?? new Map<string, { data: Buffer }>()).entries()]
-    .filter(([name]) => name.startsWith('inbox/files/'))
+    .filter(([name]) => INBOX_FILE_RECORD.test(name))
     .map(([, object]) => JSON.parse(object.data.toString('utf8')) as FileRecord);
 }

@@ -44,7 +44,10 @@ export class GcsStore implements ObjectStore {
 
   async read(ref: ObjectRef): Promise<Buffer> {
     try {
-      const [contents] = await this.#file(ref).download();
+      // Whole reads are small JSON (records, intents) that are parsed at once. The client's CRC32C check in
+      // JavaScript cost more CPU than the rest of the read (1.85 against 1.04 ms a read), and made compaction
+      // CPU-bound; TLS already checks the bytes in transit. Downloads of media keep the check.
+      const [contents] = await this.#file(ref).download({ validation: false });
       return contents;
     } catch (error) {
       return rethrow(error, `read gs://${ref.bucket}/${ref.name}`);
