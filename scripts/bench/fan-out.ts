@@ -21,10 +21,10 @@ export async function benchFanOut(lines = 100_000) {
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   const pubsub = new PubSub({ projectId: 'framesift-bench' });
   try {
-    const file = join(dir, 'manifest.csv');
-    writeFileSync(file, `gif_id,description,uri\n${Array.from({ length: lines }, (_, i) => `gif_${i},clip ${i},gs://archive/clips/${i}.gif\n`).join('')}`);
+    const file = join(dir, 'manifest.jsonl');
+    writeFileSync(file, Array.from({ length: lines }, (_, i) => `${JSON.stringify({ gif_id: `gif_${i}`, description: `clip ${i}`, uri: `gs://archive/clips/${i}.gif` })}\n`).join(''));
     const store = new FolderStore(join(dir, 'buckets'));
-    const manifest = await store.upload(file, { bucket: 'ingest', name: 'bench/manifest.csv' });
+    const manifest = await store.upload(file, { bucket: 'ingest', name: 'bench/manifest.jsonl' });
     const [topic] = await pubsub.createTopic('extract-requests');
     await topic.createSubscription('extract-requests-sub');
     const started = process.hrtime.bigint();

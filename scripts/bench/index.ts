@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SELECTOR, SELECTOR_NAMES } from '../../shared/index.ts';
+import { COMPACTION_SHARDS } from '../../shared/pipeline/layout.ts';
 import { boolean, number, positiveInteger, text, type Setting } from '../../shared/settings.ts';
 import { parseCommandArgs } from '../cli/flags.ts';
 import { formatTable } from '../cli/table.ts';
@@ -227,7 +228,12 @@ async function cloud(): Promise<void> {
   );
   console.log(`One extract instance: a process pinned to one core${PINNED ? '' : ' (taskset missing: not pinned)'}, given the requests at most N at a time.\n`);
   const rate = r.backlog.records / r.backlog.seconds;
-  console.log(`Compaction drained ${r.backlog.records.toLocaleString('en')} records in ${fmt(r.backlog.seconds, 1)} s: ${fmt(rate, 0)} records/s. A 1,000,000-record backlog: 1,000,000 / ${fmt(rate, 0)} = ${fmt(1e6 / rate / 60, 1)} minutes of runs, ${Math.ceil(1e6 / rate / 420)} runs of 420 s.\n`);
+  const shards = COMPACTION_SHARDS.length;
+  console.log(
+    `Compaction, one instance: ${r.backlog.records.toLocaleString('en')} records in ${fmt(r.backlog.seconds, 1)} s, ${fmt(rate, 0)} records/s (CPU ${fmt((100 * r.backlog.cpuSeconds) / r.backlog.seconds, 0)}% busy). ` +
+      `The ${shards} inbox shards drain side by side, an instance each: ${shards} × ${fmt(rate, 0)} = ${fmt(shards * rate, 0)} records/s, ` +
+      `so a 1,000,000-record backlog takes 1,000,000 / ${fmt(shards * rate, 0)} = ${fmt(1e6 / (shards * rate) / 60, 1)} minutes (one instance alone: ${fmt(1e6 / rate / 60, 1)}).\n`,
+  );
   const best = [...r.extract.runs].sort((a, b) => a.wallSeconds - b.wallSeconds)[0]!;
   const memoryGiB = best.peakRssMb < 900 ? 1 : 2;
   const lines = costPerMillion(r, best, { vcpu: 1, memoryGiB });
