@@ -3,7 +3,7 @@ import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 import { boolean, number, positiveInteger, text, type Setting } from '../../shared/settings.ts';
 import { UsageError, parseCommandArgs } from './flags.ts';
 
-export const EXPORT_USAGE = `framesift export --out DIR [--format parquet|webdataset] [--where SQL] [--selection ID] [options]
+export const EXPORT_USAGE = `framesift export --out DIR|gs://BUCKET/PREFIX [--format parquet|webdataset] [--where SQL] [--selection ID] [options]
 
   Writes the ok rows of the gifs view, with their key frames as PNGs, as shards
   and an index.json (row counts and SHA-256 of every shard). Again into the same
@@ -15,7 +15,10 @@ export const EXPORT_USAGE = `framesift export --out DIR [--format parquet|webdat
     --pad N              exactly N key frames per row, the last repeated (as the notebook did)
     --tensor             Parquet: also the frames as one uint8 N×S×S×3 array
     --augment-seed N     flip and rotate each frame, reproducibly; --flip P (0.5), --rotate DEG (10)
-    --workdir DIR        the local work folder (${DEFAULT_WORKDIR})`;
+    --workdir DIR        the local work folder (${DEFAULT_WORKDIR})
+    --cloud              from the deployed stack instead: BigQuery's views and the output bucket's
+                         packs (FRAMESIFT_DATASET, FRAMESIFT_OUTPUT_BUCKET, GOOGLE_CLOUD_PROJECT),
+                         to --out gs://BUCKET/PREFIX`;
 
 const optional = <T>(parse: (raw: unknown, name: string) => T) => parse as (raw: unknown, name: string) => T | undefined;
 const nothing = <T>(parse: (raw: unknown, name: string) => T, flag: string) => ({ flag, default: undefined, parse: optional(parse) }) satisfies Setting<T | undefined>;
@@ -34,34 +37,39 @@ const EXPORT_SETTINGS = {
   augmentSeed: nothing(number, 'augment-seed'),
   flip: nothing(number, 'flip'),
   rotate: nothing(number, 'rotate'),
+  cloud: { flag: 'cloud', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
 };
 
 export async function runExport(argv: string[]): Promise<void> {
   const { values, positional } = parseCommandArgs(argv, EXPORT_SETTINGS);
   if (positional.length > 0) throw new UsageError(`Expected only flags but found ${positional.join(' ')}`);
   if (!values.out) throw new UsageError('Expected --out DIR, the folder the shards go to');
-  const [{ exportFromTables, FolderSink }, { withLocalWarehouse }, { localStore }, { localPaths }] = await Promise.all([
-    import('../../shared/export/index.ts'),
-    import('../../local/warehouse.ts'),
-    import('../../local/adapters.ts'),
-    import('../../local/layout.ts'),
-  ]);
-  const result = await withLocalWarehouse(values.workDir, (warehouse) =>
-    exportFromTables(
-      { rows: warehouse, store: localStore(localPaths(values.workDir)), sink: new FolderSink(values.out!) },
-      {
-        format: values.format as 'parquet' | 'webdataset',
-        where: values.where,
-        selection: values.selection,
-        splits: values.split,
-        maxRows: values.maxRows,
-        maxBytes: values.maxBytes,
-        pad: values.pad,
-        tensor: values.tensor,
-        augment: values.augmentSeed === undefined ? undefined : { seed: values.augmentSeed, flipProbability: values.flip, maxRotationDegrees: values.rotate },
-      },
-    ),
-  );
+  const options = {
+    format: values.format as 'parquet' | 'webdataset',
+    where: values.where,
+    selection: values.selection,
+    splits: values.split,
+    maxRows: values.maxRows,
+    maxBytes: values.maxBytes,
+    pad: values.pad,
+    tensor: values.tensor,
+    augment: values.augmentSeed === undefined ? undefined : { seed: values.augmentSeed, flipProbability: values.flip, maxRotationDegrees: values.rotate },
+  };
+  const { exportFromTables, FolderSink, StoreSink } = await import('../../shared/export/index.ts');
+  let result: Awaited<ReturnType<typeof exportFromTables>>;
+  if (values.cloud) {
+    const { parseUri } = await import('../../shared/pipeline/ports.ts');
+    const target = parseUri(values.out.endsWith('/') ? values.out : `${values.out}/`);
+    if (!target) throw new UsageError(`Expected --out gs://BUCKET/PREFIX with --cloud but found ${values.out}`);
+    const [{ loadConfig }, { openStore, openWarehouse }] = await Promise.all([import('../../functions/config.ts'), import('../../functions/runtime.ts')]);
+    const config = loadConfig();
+    const [store, warehouse] = await Promise.all([openStore(config), openWarehouse(config)]);
+    const rows = warehouse as unknown as { query(sql: string): Promise<Array<Record<string, unknown>>> };
+    result = await exportFromTables({ rows, store, sink: new StoreSink(store, target.bucket, target.name) }, options);
+  } else {
+    const [{ withLocalWarehouse }, { localStore }, { localPaths }] = await Promise.all([import('../../local/warehouse.ts'), import('../../local/adapters.ts'), import('../../local/layout.ts')]);
+    result = await withLocalWarehouse(values.workDir, (warehouse) => exportFromTables({ rows: warehouse, store: localStore(localPaths(values.workDir)), sink: new FolderSink(values.out!) }, options));
+  }
   for (const warning of result.warnings) console.error(`framesift: warning: ${warning}`);
   const total = result.index.shards.reduce((sum, shard) => sum + shard.rows, 0);
   console.log(

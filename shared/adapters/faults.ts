@@ -38,6 +38,7 @@ export function faultyStore(store: ObjectStore, plan: FaultPlan): ObjectStore {
       maybeFail(plan, 'list');
       yield* store.list(bucket, prefix);
     },
+    replace: async (ref, data, type) => (maybeFail(plan, 'write'), store.replace(ref, data, type)),
     delete: async (ref) => (maybeFail(plan, 'delete'), store.delete(ref)),
   };
 }

@@ -18,6 +18,7 @@ export function retryingStore(store: ObjectStore): ObjectStore {
     // A stream cannot be retried from the middle; its reader retries the whole step.
     createReadStream: (ref) => store.createReadStream(ref),
     list: (bucket, prefix) => store.list(bucket, prefix),
+    replace: (ref, data, type) => retryTransient(() => store.replace(ref, data, type), CLIENT_ATTEMPTS),
     delete: (ref) => retryTransient(() => store.delete(ref), CLIENT_ATTEMPTS),
   };
 }

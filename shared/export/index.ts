@@ -15,3 +15,4 @@ export { INDEX_NAME, readIndex, shardName, type ShardEntry, type ShardIndex } fr
 export { FolderSink, type ShardSink } from './sink.ts';
 export { DEFAULT_SPLITS, hashFraction, parseSplits, splitOf, type Split } from './splits.ts';
 export { exportFromTables, sampleKey, type RowSource, type TableExportOptions } from './from-tables.ts';
+export { StoreSink } from './store-sink.ts';

@@ -29,6 +29,8 @@ export interface ObjectStore {
    * false when one already did: for derived outputs that means "already done".
    */
   writeIfAbsent(ref: ObjectRef, data: Buffer | string, contentType: string): Promise<boolean>;
+  /** Writes the object whether or not one has that name (an index rewritten after each export). */
+  replace(ref: ObjectRef, data: Buffer | string, contentType: string): Promise<void>;
   /** Every object under a prefix, in name order, fetched a page at a time. */
   list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
   /** Removes the object; one already gone is not an error. */

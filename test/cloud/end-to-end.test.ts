@@ -9,6 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
+import { GcsStore } from '../../shared/adapters/gcp/gcs-store.ts';
+import { StoreSink, exportFromTables } from '../../shared/export/index.ts';
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
 import { postCloudEvent } from '../support/cloudevents.ts';
 import { startFunctionServer, type FunctionServer } from '../support/functions-server.ts';
@@ -60,11 +62,14 @@ describe('the cloud path on one machine, in every upload order', () => {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
   });
 
-  it('media, then its manifest: one described row per file, one load job per table', async () => {
+  it('media, then its manifest: one described row per file, one load job per table and inbox shard', async () => {
     for (const upload of scenarios.mediaFirst.uploads) await finalize(upload);
     await packsSettle(GIFS.length);
     await tick('tick-1');
-    expect(peers.bq.loadJobs.map((j) => j.configuration.load!.destinationTable.tableId).sort()).toEqual(['gifs_all', 'key_frames_all', 'manifest_entries_all']);
+    const loads = peers.bq.loadJobs.map((j) => j.configuration.load!.destinationTable.tableId);
+    expect([...new Set(loads)].sort()).toEqual(['gifs_all', 'key_frames_all', 'manifest_entries_all']);
+    // Three GIFs, a rejected line and an entries chunk land in at most five shards, each loading its own tables once.
+    expect(loads.length).toBeLessThanOrEqual(5 * 2);
     for (const job of peers.bq.loadJobs) {
       const load = job.configuration.load!;
       expect(load).toMatchObject({ sourceFormat: 'PARQUET', writeDisposition: 'WRITE_APPEND', schemaUpdateOptions: ['ALLOW_FIELD_ADDITION'] });
@@ -107,5 +112,15 @@ describe('the cloud path on one machine, in every upload order', () => {
     expect(packWrites()).toBe(3 * GIFS.length);
     expect(await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.gifs_all`)).toEqual(before);
     expect(await warehouse.query(`SELECT count(*) AS n FROM ${DATASET}.gifs`)).toEqual([{ n: 3 * GIFS.length + 2 }]);
+  });
+
+  it('exports the rows from BigQuery and the packs in Cloud Storage as a dataset in the output bucket', async () => {
+    const store = new GcsStore(peers.storage);
+    const sink = new StoreSink(store, OUTPUT, 'datasets/all');
+    const result = await exportFromTables({ rows: warehouse, store, sink }, { format: 'webdataset', where: "source_uri LIKE '%media-first%'" });
+    expect(result).toMatchObject({ rows: GIFS.length, selection: expect.stringMatching(/^ssim-/) });
+    const index = JSON.parse(peers.gcs.object(OUTPUT, 'datasets/all/index.json')!.data.toString());
+    expect(index.shards.map((s: { rows: number }) => s.rows)).toEqual([GIFS.length]);
+    expect(peers.gcs.object(OUTPUT, `datasets/all/${index.shards[0].name}`)?.contentType).toBe('application/x-tar');
   });
 });

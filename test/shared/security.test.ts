@@ -27,6 +27,7 @@ function recording(store: ObjectStore) {
     download: (ref, path) => (downloads.push(ref), store.download(ref, path)),
     writeIfAbsent: (ref, data, type) => (writes.push(ref), store.writeIfAbsent(ref, data, type)),
     list: (bucket, prefix) => store.list(bucket, prefix),
+    replace: (ref, data, type) => (writes.push(ref), store.replace(ref, data, type)),
     delete: (ref) => store.delete(ref),
   };
   return { spy, writes, downloads };

@@ -81,6 +81,16 @@ export class GcsStore implements ObjectStore {
     }
   }
 
+  async replace(ref: ObjectRef, data: Buffer | string, contentType: string): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    try {
+      // One upload either lands whole or not at all: readers see the old object or the new one.
+      await this.#file(ref).save(bytes, { contentType, resumable: bytes.length > this.#resumableThreshold });
+    } catch (error) {
+      rethrow(error, `write gs://${ref.bucket}/${ref.name}`);
+    }
+  }
+
   async delete(ref: ObjectRef): Promise<void> {
     try {
       await this.#file(ref).delete();

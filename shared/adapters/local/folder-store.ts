@@ -81,6 +81,14 @@ export class FolderStore implements ObjectStore {
     return (await this.stat(ref))!;
   }
 
+  async replace(ref: ObjectRef, data: Buffer | string, _contentType: string): Promise<void> {
+    const path = this.pathOf(ref);
+    await mkdir(dirname(path), { recursive: true });
+    const partial = `${path}.${randomUUID()}.tmp`;
+    await writeFile(partial, data);
+    await rename(partial, path);
+  }
+
   async delete(ref: ObjectRef): Promise<void> {
     await unlink(this.pathOf(ref)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;

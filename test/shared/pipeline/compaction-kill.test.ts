@@ -33,6 +33,7 @@ function killable(store: ObjectStore, warehouse: Warehouse, killAt: number) {
     read: (ref) => around(() => store.read(ref)),
     download: (ref, path) => around(() => store.download(ref, path)),
     writeIfAbsent: (ref, data, type) => around(() => store.writeIfAbsent(ref, data, type)),
+    replace: (ref, data, type) => around(() => store.replace(ref, data, type)),
     delete: (ref) => around(() => store.delete(ref)),
     createReadStream: (ref) => store.createReadStream(ref),
     async *list(bucket, prefix) {
