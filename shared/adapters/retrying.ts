@@ -4,7 +4,7 @@
  * faulty ports, so the faults that reach the pipeline are the ones a client
  * would let through: those the steps and the queue must then survive.
  */
-import type { ObjectStore, Publisher, Warehouse } from '../pipeline/ports.ts';
+import { isTransient, type ObjectStore, type Publisher, type Warehouse } from '../pipeline/ports.ts';
 import { retryTransient } from '../pipeline/retry.ts';
 
 const CLIENT_ATTEMPTS = { attempts: 3, backoffMs: 5 };
@@ -17,10 +17,26 @@ export function retryingStore(store: ObjectStore): ObjectStore {
     writeIfAbsent: (ref, data, type) => retryTransient(() => store.writeIfAbsent(ref, data, type), CLIENT_ATTEMPTS),
     // A stream cannot be retried from the middle; its reader retries the whole step.
     createReadStream: (ref) => store.createReadStream(ref),
-    list: (bucket, prefix) => store.list(bucket, prefix),
+    list: (bucket, prefix) => retryingList(() => store.list(bucket, prefix)),
     replace: (ref, data, type) => retryTransient(() => store.replace(ref, data, type), CLIENT_ATTEMPTS),
     delete: (ref) => retryTransient(() => store.delete(ref), CLIENT_ATTEMPTS),
   };
+}
+
+/** A listing is retried until its first object arrives, as the client retries a page; after that, its reader retries. */
+async function* retryingList<T>(list: () => AsyncIterable<T>): AsyncIterable<T> {
+  for (let attempt = 1; ; attempt++) {
+    let started = false;
+    try {
+      for await (const item of list()) {
+        started = true;
+        yield item;
+      }
+      return;
+    } catch (error) {
+      if (started || !isTransient(error) || attempt >= CLIENT_ATTEMPTS.attempts) throw error;
+    }
+  }
 }
 
 export function retryingPublisher(publisher: Publisher): Publisher {
