@@ -153,9 +153,10 @@ async function compactBatch(shard: string, names: string[], deps: CompactDeps): 
 /** Loads, then deletes from the inbox, then closes the batch: each step safe to repeat. */
 async function finishBatch(batch: OpenBatch, deps: CompactDeps): Promise<void> {
   const { store, outputBucket } = deps;
-  for (const { table, uri } of batch.loads) {
-    await deps.warehouse.load(table, [uri], { runId: batch.runId, labels: { framesift_run: batch.runId.toLowerCase(), framesift_table: table } });
-  }
+  // The tables' loads wait side by side: a BigQuery load job takes seconds whatever its size.
+  await Promise.all(
+    batch.loads.map(({ table, uri }) => deps.warehouse.load(table, [uri], { runId: batch.runId, labels: { framesift_run: batch.runId.toLowerCase(), framesift_table: table } })),
+  );
   await mapConcurrently(batch.inbox, deps.concurrency ?? DEFAULT_CONCURRENCY, (name) => store.delete({ bucket: outputBucket, name }));
   await store.delete({ bucket: outputBucket, name: openRunName(batch.shard, batch.runId) });
 }
