@@ -37,6 +37,8 @@ export interface RunOptions {
 
 export interface RunSummary {
   batches: FanOutResult[];
+  /** Uploads that fan-out passed over, and why (a README beside the media, a manifest fanned out before). */
+  ignored: Array<{ name: string; reason: string }>;
   published: number;
   /** Deliveries by the queue: more than `published` when extraction was retried. */
   deliveries: number;
@@ -90,9 +92,12 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
   for (const { from, name } of planUploads(options.inputs)) triggers.push(await folders.upload(from, { bucket: INGEST_BUCKET, name }));
 
   const batches: FanOutResult[] = [];
+  const ignored: RunSummary['ignored'] = [];
   for (const object of triggers) {
     const event = { bucket: object.bucket, name: object.name, generation: object.generation, size: object.size };
-    batches.push(await retryTransient(() => fanOut(event, { store, publisher, outputBucket: OUTPUT_BUCKET, selector: options.selector })));
+    const batch = await retryTransient(() => fanOut(event, { store, publisher, outputBucket: OUTPUT_BUCKET, selector: options.selector }));
+    batches.push(batch);
+    if (batch.ignored) ignored.push({ name: object.name, reason: batch.ignored });
   }
 
   for (const request of options.requests ?? []) {
@@ -141,6 +146,7 @@ export async function runLocalPipeline(options: RunOptions): Promise<RunSummary>
     await warehouse.refresh();
     return {
       batches,
+      ignored,
       published: total,
       deliveries: queue.deliveries,
       injectedFaults: plan?.injected ?? 0,

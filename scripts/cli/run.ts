@@ -88,6 +88,7 @@ async function printSummary(summary: RunSummary, workDir: string, concurrency: n
     console.log(`\n${formatTable(byStatus)}\n`);
     if (failures.length) console.log(`${formatTable(failures)}\n`);
   });
+  for (const { name, reason } of summary.ignored) console.log(`ignored ${name}: ${reason}`);
   console.log(
     [
       `${summary.published} files in ${summary.seconds.toFixed(1)} s with ${concurrency} workers ` +
