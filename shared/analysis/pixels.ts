@@ -74,14 +74,19 @@ export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray {
  * frame descriptor for coreset selection and for the diversity statistics.
  */
 export function thumbnailDescriptor(rgb: Uint8Array, size: number, grid: number): Float32Array {
-  const sums = new Float64Array(grid * grid * 3);
+  // Integer sums (at most 255 × size² per cell), with each pixel's cell looked up, not divided out.
+  const sums = new Uint32Array(grid * grid * 3);
   const counts = new Uint32Array(grid * grid);
+  const columnCell = new Int32Array(size);
+  for (let x = 0; x < size; x++) columnCell[x] = Math.floor((x * grid) / size);
   for (let y = 0; y < size; y++) {
-    const gy = Math.floor((y * grid) / size);
-    for (let x = 0; x < size; x++) {
-      const cell = gy * grid + Math.floor((x * grid) / size);
-      const p = (y * size + x) * 3;
-      for (let c = 0; c < 3; c++) sums[cell * 3 + c] = sums[cell * 3 + c]! + rgb[p + c]!;
+    const rowCell = Math.floor((y * grid) / size) * grid;
+    for (let x = 0, p = y * size * 3; x < size; x++, p += 3) {
+      const cell = rowCell + columnCell[x]!;
+      const q = cell * 3;
+      sums[q] = sums[q]! + rgb[p]!;
+      sums[q + 1] = sums[q + 1]! + rgb[p + 1]!;
+      sums[q + 2] = sums[q + 2]! + rgb[p + 2]!;
       counts[cell] = counts[cell]! + 1;
     }
   }
