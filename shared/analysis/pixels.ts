@@ -1,7 +1,7 @@
 /** Small pixel kernels over packed RGB frames. */
 
 /** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
-export function rgbToGray(rgb: Uint8Array, out = new Uint8Array(rgb.length / 3)): Uint8Array {
+export function rgbToGray(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
   for (let i = 0, j = 0; j < out.length; i += 3, j++) {
     out[j] = (77 * rgb[i]! + 150 * rgb[i + 1]! + 29 * rgb[i + 2]! + 128) >> 8;
   }
@@ -58,8 +58,7 @@ export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** RGB → RGBA with opaque alpha, for libraries that take canvas-style ImageData. */
-export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
+export function rgbToRgba(rgb: Uint8Array, out: Uint8ClampedArray = new Uint8ClampedArray((rgb.length / 3) * 4)): Uint8ClampedArray {
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     out[j] = rgb[i]!;
     out[j + 1] = rgb[i + 1]!;

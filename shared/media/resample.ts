@@ -83,9 +83,9 @@ export class Normaliser {
     this.#copy = sourceWidth === at.width && sourceHeight === at.height;
   }
 
-  /** `src` holds one frame as packed rows from `offset`; returns a new S×S RGB canvas. */
-  normalise(src: Uint8Array, offset: number): Uint8Array {
-    const out = new Uint8Array(this.#size * this.#size * 3);
+  /** `src` holds one frame as packed rows from `offset`; returns an S×S RGB canvas, `into` or a new one. */
+  normalise(src: Uint8Array, offset: number, into?: Uint8Array): Uint8Array {
+    const out = into ? into.fill(0) : new Uint8Array(this.#size * this.#size * 3);
     this.#render(src, offset, out, 0, this.#at.height, 0, this.#at.width);
     return out;
   }
@@ -93,9 +93,10 @@ export class Normaliser {
   /**
    * The same, for a frame that differs from the one `previous` was made from only inside
    * `changed` (source pixels): only the output pixels whose taps reach into it are computed.
+   * The result is `into` (a buffer other than `previous`) or a new canvas.
    */
-  update(src: Uint8Array, previous: Uint8Array, changed: { left: number; top: number; width: number; height: number }): Uint8Array {
-    const out = previous.slice();
+  update(src: Uint8Array, previous: Uint8Array, changed: { left: number; top: number; width: number; height: number }, into?: Uint8Array): Uint8Array {
+    const out = into ? (into.set(previous), into) : previous.slice();
     if (changed.width === 0 || changed.height === 0) return out;
     const [y0, y1] = reach(this.#rows, this.#at.height, changed.top, changed.top + changed.height);
     const [x0, x1] = reach(this.#columns, this.#at.width, changed.left, changed.left + changed.width);

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
+import { FrameBuffers } from './frame-buffers.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import type { Sniffed } from './sniff.ts';
 import type { MediaInfo, MediaSource } from './source.ts';
@@ -76,6 +77,7 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     const child = startFfmpeg(path, size);
     const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
     const log = new FfmpegLog(child, limits, info);
+    const buffers = new FrameBuffers(analysisSize);
     const timer = setTimeout(() => log.stop(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
     let index = 0;
     try {
@@ -88,7 +90,8 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
           if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
           return frame.slice(0, fullBytes);
         };
-        yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysisOf(frame, size, analysisSize), size: analysisSize }, render);
+        const analysis = analysisOf(frame, size, analysisSize, buffers.next(index));
+        yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysis, size: analysisSize, lent: buffers }, render);
         index++;
       }
       const code = await exited;
@@ -224,10 +227,12 @@ async function* fixedSizeFrames(output: Readable, bytes: number): AsyncGenerator
   }
 }
 
-/** The analysis image: the left `side` pixels of the rows after the S×S frame (or the frame itself). */
-function analysisOf(frame: Uint8Array, size: number, side: number): Uint8Array {
-  if (side === size) return frame.slice(0, size * size * 3);
-  const out = new Uint8Array(side * side * 3);
+/** The analysis image, copied into `out`: the left `side` pixels of the rows after the S×S frame (or the frame itself). */
+function analysisOf(frame: Uint8Array, size: number, side: number, out: Uint8Array): Uint8Array {
+  if (side === size) {
+    out.set(frame.subarray(0, size * size * 3));
+    return out;
+  }
   for (let y = 0; y < side; y++) {
     const from = ((size + y) * size) * 3;
     out.set(frame.subarray(from, from + side * 3), y * side * 3);
