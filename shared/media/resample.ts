@@ -72,6 +72,8 @@ export class Normaliser {
   readonly #columns: AxisTaps;
   readonly #rows: AxisTaps;
   readonly #copy: boolean;
+  /** Exactly 2:1 both ways (video's S×S square to 128×128, a GIF twice the placement): each output is a 2×2 mean. */
+  readonly #halve: boolean;
 
   constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number, options: NormaliserOptions = {}) {
     this.#sourceWidth = sourceWidth;
@@ -81,6 +83,7 @@ export class Normaliser {
     this.#columns = axisTaps(sourceWidth, at.width);
     this.#rows = axisTaps(sourceHeight, at.height);
     this.#copy = sourceWidth === at.width && sourceHeight === at.height;
+    this.#halve = sourceWidth === 2 * at.width && sourceHeight === 2 * at.height;
   }
 
   /** `src` holds one frame as packed rows from `offset`; returns an S×S RGB canvas, `into` or a new one. */
@@ -122,6 +125,22 @@ export class Normaliser {
           out[to + x * 3] = src[from + x * channels]!;
           out[to + x * 3 + 1] = src[from + x * channels + 1]!;
           out[to + x * 3 + 2] = src[from + x * channels + 2]!;
+        }
+      }
+      return;
+    }
+    if (this.#halve) {
+      // The general sum gives (a + b + c + d) / 4 + 0.5 exactly here (quarters are exact in binary), so this is the same value.
+      for (let y = y0; y < y1; y++) {
+        const upper = offset + 2 * y * sourceRow;
+        const lower = upper + sourceRow;
+        const to = ((top + y) * size + left) * 3;
+        for (let x = x0; x < x1; x++) {
+          const p = 2 * x * channels;
+          const q = to + x * 3;
+          for (let c = 0; c < 3; c++) {
+            out[q + c] = (src[upper + p + c]! + src[upper + p + channels + c]! + src[lower + p + c]! + src[lower + p + channels + c]! + 2) >> 2;
+          }
         }
       }
       return;
