@@ -80,6 +80,10 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   const n = window * window;
   const across = window * 5;
   const down = window * stride;
+  // The formula on window sums rather than means, both sides multiplied by n⁴: the same value, and
+  // the sums' products are exact integers, so no division but the last.
+  const c1 = C1 * n * n;
+  const c2 = C2 * n * n;
   let total = 0;
   for (let top = 0; top <= top1 - top0; top++) {
     for (let left = 0; left <= left1 - left0; left++) {
@@ -87,12 +91,14 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
       const tr = t + across;
       const bl = t + down;
       const br = bl + across;
-      const mx = (s[br]! - s[bl]! - s[tr]! + s[t]!) / n;
-      const my = (s[br + 1]! - s[bl + 1]! - s[tr + 1]! + s[t + 1]!) / n;
-      const vx = (s[br + 2]! - s[bl + 2]! - s[tr + 2]! + s[t + 2]!) / n - mx * mx;
-      const vy = (s[br + 3]! - s[bl + 3]! - s[tr + 3]! + s[t + 3]!) / n - my * my;
-      const cov = (s[br + 4]! - s[bl + 4]! - s[tr + 4]! + s[t + 4]!) / n - mx * my;
-      total += ((2 * mx * my + C1) * (2 * cov + C2)) / ((mx * mx + my * my + C1) * (vx + vy + C2));
+      const sx = s[br]! - s[bl]! - s[tr]! + s[t]!;
+      const sy = s[br + 1]! - s[bl + 1]! - s[tr + 1]! + s[t + 1]!;
+      const sxx = s[br + 2]! - s[bl + 2]! - s[tr + 2]! + s[t + 2]!;
+      const syy = s[br + 3]! - s[bl + 3]! - s[tr + 3]! + s[t + 3]!;
+      const sxy = s[br + 4]! - s[bl + 4]! - s[tr + 4]! + s[t + 4]!;
+      const xy = sx * sy;
+      const squares = sx * sx + sy * sy;
+      total += ((2 * xy + c1) * (2 * (n * sxy - xy) + c2)) / ((squares + c1) * (n * (sxx + syy) - squares + c2));
     }
   }
   const computed = (top1 - top0 + 1) * (left1 - left0 + 1);
