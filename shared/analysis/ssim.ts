@@ -16,10 +16,11 @@ const C1 = (K1 * DYNAMIC_RANGE) ** 2;
 const C2 = (K2 * DYNAMIC_RANGE) ** 2;
 export const SSIM_WINDOW = 11;
 
-// Summed-area tables of x, y, x², y² and xy, interleaved; one per size, reused. Integer tables
-// while the largest sum (pixels × 255²) fits 32 bits, which covers the 128×128 analysis image and
-// 256×256: half the memory of doubles, and the same exact sums.
-const scratch = new Map<number, Uint32Array | Float64Array>();
+// Summed-area tables of x, y, x², y² and xy, interleaved; one per image size, big enough for the
+// whole image and reused for any part of it. Integer tables while the largest sum (pixels × 255²)
+// fits 32 bits, which covers the 128×128 analysis image and 256×256: half the memory of doubles,
+// and the same exact sums.
+const scratch = new Map<string, Uint32Array | Float64Array>();
 const UINT32_SUMS = Math.floor(0xffffffff / (255 * 255));
 
 /**
@@ -48,9 +49,12 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   const w = left1 - left0 + window;
   const h = top1 - top0 + window;
   const stride = (w + 1) * 5;
-  const length = stride * (h + 1);
-  let s = scratch.get(length);
-  if (!s) scratch.set(length, (s = w * h <= UINT32_SUMS ? new Uint32Array(length) : new Float64Array(length)));
+  const key = `${width}×${height}`;
+  let s = scratch.get(key);
+  if (!s) {
+    const length = (width + 1) * 5 * (height + 1);
+    scratch.set(key, (s = width * height <= UINT32_SUMS ? new Uint32Array(length) : new Float64Array(length)));
+  }
   s.fill(0, 0, stride);
 
   for (let row = 0; row < h; row++) {
