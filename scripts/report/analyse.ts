@@ -48,7 +48,8 @@ export async function analyseFile(path: string, seed: number): Promise<FrameAnal
     descriptors.push(frame.descriptor);
     timesMs.push(frame.timeMs);
     stats.push(frame.stats);
-    analysisImages.push(frame.analysis);
+    // A copy: the source reuses a frame's buffer two frames on.
+    analysisImages.push(frame.analysis.slice());
     analysisSize = frame.analysisSize;
   }
   const frameCount = descriptors.length;

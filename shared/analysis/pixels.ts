@@ -1,17 +1,39 @@
 /** Small pixel kernels over packed RGB frames. */
 
 /** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
-export function rgbToGray(rgb: Uint8Array, out = new Uint8Array(rgb.length / 3)): Uint8Array {
+export function rgbToGray(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
   for (let i = 0, j = 0; j < out.length; i += 3, j++) {
     out[j] = (77 * rgb[i]! + 150 * rgb[i + 1]! + 29 * rgb[i + 2]! + 128) >> 8;
   }
   return out;
 }
 
+/**
+ * Consecutive frames are mostly equal, so the difference measures below compare samples four at a
+ * time and look into a word only when it differs; their sums are of integers, so each is the same
+ * exact number as a plain loop's.
+ */
+function words(a: Uint8Array, b: Uint8Array): [Uint32Array, Uint32Array] | null {
+  if (a.byteOffset % 4 !== 0 || b.byteOffset % 4 !== 0) return null;
+  const n = a.length >> 2;
+  return [new Uint32Array(a.buffer, a.byteOffset, n), new Uint32Array(b.buffer, b.byteOffset, n)];
+}
+
 /** Mean squared difference over all RGB samples, pixels in 0–255: the text-to-video "energy". */
 export function meanSquaredDifference(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) {
+  const packed = words(a, b);
+  const from = packed ? packed[0].length * 4 : 0;
+  if (packed) {
+    const [wa, wb] = packed;
+    for (let w = 0; w < wa.length; w++) {
+      if (wa[w] === wb[w]) continue;
+      const i = w * 4;
+      const d0 = a[i]! - b[i]!, d1 = a[i + 1]! - b[i + 1]!, d2 = a[i + 2]! - b[i + 2]!, d3 = a[i + 3]! - b[i + 3]!;
+      sum += d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
+    }
+  }
+  for (let i = from; i < a.length; i++) {
     const d = a[i]! - b[i]!;
     sum += d * d;
   }
@@ -21,13 +43,22 @@ export function meanSquaredDifference(a: Uint8Array, b: Uint8Array): number {
 /** Mean absolute difference, pixels in 0–255 (the movie-frame notebook's gray distance). */
 export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  const packed = words(a, b);
+  const from = packed ? packed[0].length * 4 : 0;
+  if (packed) {
+    const [wa, wb] = packed;
+    for (let w = 0; w < wa.length; w++) {
+      if (wa[w] === wb[w]) continue;
+      const i = w * 4;
+      sum += Math.abs(a[i]! - b[i]!) + Math.abs(a[i + 1]! - b[i + 1]!) + Math.abs(a[i + 2]! - b[i + 2]!) + Math.abs(a[i + 3]! - b[i + 3]!);
+    }
+  }
+  for (let i = from; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
   return sum / a.length;
 }
 
 /** RGB → RGBA with opaque alpha, for libraries that take canvas-style ImageData. */
-export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
+export function rgbToRgba(rgb: Uint8Array, out: Uint8ClampedArray = new Uint8ClampedArray((rgb.length / 3) * 4)): Uint8ClampedArray {
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     out[j] = rgb[i]!;
     out[j + 1] = rgb[i + 1]!;
@@ -42,14 +73,19 @@ export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray {
  * frame descriptor for coreset selection and for the diversity statistics.
  */
 export function thumbnailDescriptor(rgb: Uint8Array, size: number, grid: number): Float32Array {
-  const sums = new Float64Array(grid * grid * 3);
+  // Integer sums (at most 255 × size² per cell), with each pixel's cell looked up, not divided out.
+  const sums = new Uint32Array(grid * grid * 3);
   const counts = new Uint32Array(grid * grid);
+  const columnCell = new Int32Array(size);
+  for (let x = 0; x < size; x++) columnCell[x] = Math.floor((x * grid) / size);
   for (let y = 0; y < size; y++) {
-    const gy = Math.floor((y * grid) / size);
-    for (let x = 0; x < size; x++) {
-      const cell = gy * grid + Math.floor((x * grid) / size);
-      const p = (y * size + x) * 3;
-      for (let c = 0; c < 3; c++) sums[cell * 3 + c] = sums[cell * 3 + c]! + rgb[p + c]!;
+    const rowCell = Math.floor((y * grid) / size) * grid;
+    for (let x = 0, p = y * size * 3; x < size; x++, p += 3) {
+      const cell = rowCell + columnCell[x]!;
+      const q = cell * 3;
+      sums[q] = sums[q]! + rgb[p]!;
+      sums[q + 1] = sums[q + 1]! + rgb[p + 1]!;
+      sums[q + 2] = sums[q + 2]! + rgb[p + 2]!;
       counts[cell] = counts[cell]! + 1;
     }
   }

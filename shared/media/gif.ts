@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
+import { FrameBuffers } from './frame-buffers.ts';
 import { fileSource } from './gif/bytes.ts';
 import { GifCanvas, indexPixels, NOTHING, union, type CanvasRect } from './gif/canvas.ts';
 import { scanGif } from './gif/scan.ts';
@@ -68,6 +69,7 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
       // A fresh canvas per read, so the stream can be read again from the start.
       const fd = openSync(path, 'r');
       const canvas = new GifCanvas(fileSource(fd, fstatSync(fd).size), layout);
+      const buffers = new FrameBuffers(analysisSize);
       decoded = count;
       let drawn = -1;
       let small: Uint8Array | undefined;
@@ -86,13 +88,14 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
           }
           if (problem) warnings.add(`Frame ${index}: ${problem}`);
           // Most animations redraw a small part of the canvas: only that part of the analysis image is recomputed.
-          small = small ? analysis.update(canvas.rgba, small, changed) : analysis.normalise(canvas.rgba, 0);
+          const into = buffers.next(index);
+          small = small ? analysis.update(canvas.rgba, small, changed, into) : analysis.normalise(canvas.rgba, 0, into);
           sinceLarge = union(sinceLarge, changed);
           yield new Frame(
             index,
             { timeMs: effectiveStarts[index]!, rawTimeMs: rawStarts[index]! },
             size,
-            { rgb: small, size: analysisSize },
+            { rgb: small, size: analysisSize, lent: buffers },
             () => {
               if (drawn !== index) throw new Error(`Frame ${index} was rendered after frame ${drawn} was drawn over it`);
               // From the last rendered frame, only what changed since: kept frames are often neighbours.

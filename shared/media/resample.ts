@@ -6,8 +6,9 @@
  *
  * The GIF decoder composites each frame on its own canvas and hands it here,
  * so frames never bleed into each other as they would in libvips' multi-page
- * resize. Each source row is reduced across in registers, then added into its
- * output row with the row's weight: every source byte is read once per tap.
+ * resize. Each output pixel is summed in registers, row by row of its taps,
+ * and stored once: the column's taps are read once per output pixel, and no
+ * row of partial sums goes through memory. Same-size placements are copied.
  */
 import type { Placement } from './letterbox.ts';
 
@@ -71,7 +72,8 @@ export class Normaliser {
   readonly #columns: AxisTaps;
   readonly #rows: AxisTaps;
   readonly #copy: boolean;
-  readonly #sum: Float64Array;
+  /** Exactly 2:1 both ways (video's S×S square to 128×128, a GIF twice the placement): each output is a 2×2 mean. */
+  readonly #halve: boolean;
 
   constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number, options: NormaliserOptions = {}) {
     this.#sourceWidth = sourceWidth;
@@ -80,13 +82,13 @@ export class Normaliser {
     this.#size = size;
     this.#columns = axisTaps(sourceWidth, at.width);
     this.#rows = axisTaps(sourceHeight, at.height);
-    this.#copy = this.#channels === 3 && sourceWidth === at.width && sourceHeight === at.height;
-    this.#sum = new Float64Array(at.width * 3);
+    this.#copy = sourceWidth === at.width && sourceHeight === at.height;
+    this.#halve = sourceWidth === 2 * at.width && sourceHeight === 2 * at.height;
   }
 
-  /** `src` holds one frame as packed rows from `offset`; returns a new S×S RGB canvas. */
-  normalise(src: Uint8Array, offset: number): Uint8Array {
-    const out = new Uint8Array(this.#size * this.#size * 3);
+  /** `src` holds one frame as packed rows from `offset`; returns an S×S RGB canvas, `into` or a new one. */
+  normalise(src: Uint8Array, offset: number, into?: Uint8Array): Uint8Array {
+    const out = into ? into.fill(0) : new Uint8Array(this.#size * this.#size * 3);
     this.#render(src, offset, out, 0, this.#at.height, 0, this.#at.width);
     return out;
   }
@@ -94,9 +96,10 @@ export class Normaliser {
   /**
    * The same, for a frame that differs from the one `previous` was made from only inside
    * `changed` (source pixels): only the output pixels whose taps reach into it are computed.
+   * The result is `into` (a buffer other than `previous`) or a new canvas.
    */
-  update(src: Uint8Array, previous: Uint8Array, changed: { left: number; top: number; width: number; height: number }): Uint8Array {
-    const out = previous.slice();
+  update(src: Uint8Array, previous: Uint8Array, changed: { left: number; top: number; width: number; height: number }, into?: Uint8Array): Uint8Array {
+    const out = into ? (into.set(previous), into) : previous.slice();
     if (changed.width === 0 || changed.height === 0) return out;
     const [y0, y1] = reach(this.#rows, this.#at.height, changed.top, changed.top + changed.height);
     const [x0, x1] = reach(this.#columns, this.#at.width, changed.left, changed.left + changed.width);
@@ -113,11 +116,35 @@ export class Normaliser {
     if (this.#copy) {
       for (let y = y0; y < y1; y++) {
         const from = offset + y * sourceRow;
-        out.set(src.subarray(from + x0 * 3, from + x1 * 3), ((top + y) * size + left + x0) * 3);
+        const to = ((top + y) * size + left) * 3;
+        if (channels === 3) {
+          out.set(src.subarray(from + x0 * 3, from + x1 * 3), to + x0 * 3);
+          continue;
+        }
+        for (let x = x0; x < x1; x++) {
+          out[to + x * 3] = src[from + x * channels]!;
+          out[to + x * 3 + 1] = src[from + x * channels + 1]!;
+          out[to + x * 3 + 2] = src[from + x * channels + 2]!;
+        }
       }
       return;
     }
-    const sum = this.#sum;
+    if (this.#halve) {
+      // The general sum gives (a + b + c + d) / 4 + 0.5 exactly here (quarters are exact in binary), so this is the same value.
+      for (let y = y0; y < y1; y++) {
+        const upper = offset + 2 * y * sourceRow;
+        const lower = upper + sourceRow;
+        const to = ((top + y) * size + left) * 3;
+        for (let x = x0; x < x1; x++) {
+          const p = 2 * x * channels;
+          const q = to + x * 3;
+          for (let c = 0; c < 3; c++) {
+            out[q + c] = (src[upper + p + c]! + src[upper + p + channels + c]! + src[lower + p + c]! + src[lower + p + channels + c]! + 2) >> 2;
+          }
+        }
+      }
+      return;
+    }
     const rows = this.#rows;
     const { first, count, weights, stride } = this.#columns;
     // RGBA rows are summed a word at a time while a 16-bit lane cannot carry.
@@ -126,18 +153,26 @@ export class Normaliser {
         ? new Int32Array(src.buffer, src.byteOffset, src.length >> 2)
         : null;
     for (let y = y0; y < y1; y++) {
-      sum.fill(0, x0 * 3, x1 * 3);
-      for (let k = 0; k < rows.count[y]!; k++) {
-        const rowWeight = rows.weights[y * rows.stride + k]!;
-        const rowStart = offset + (rows.first[y]! + k) * sourceRow;
-        for (let x = x0; x < x1; x++) {
-          // Taps between the first and the last have equal weights (area) or there are at most two (linear):
-          // sum those pixels as integers and weigh them once.
-          const n = count[x]!;
-          const taps = x * stride;
-          let p = rowStart + first[x]! * channels;
-          const w0 = weights[taps]!;
-          let r = w0 * src[p]!, g = w0 * src[p + 1]!, b = w0 * src[p + 2]!;
+      const rowCount = rows.count[y]!;
+      const rowTaps = y * rows.stride;
+      const firstRow = offset + rows.first[y]! * sourceRow;
+      const base = ((top + y) * size + left) * 3;
+      // One output pixel at a time, its rows summed in registers: a column's taps are read once per
+      // output pixel rather than once per source row, and nothing is stored until the pixel is done.
+      for (let x = x0; x < x1; x++) {
+        // Taps between the first and the last have equal weights (area) or there are at most two (linear):
+        // sum those pixels as integers and weigh them once.
+        const n = count[x]!;
+        const taps = x * stride;
+        const w0 = weights[taps]!;
+        const wi = n > 2 ? weights[taps + 1]! : 0;
+        const wn = n > 1 ? weights[taps + n - 1]! : 0;
+        const column = first[x]! * channels;
+        let r = 0, g = 0, b = 0;
+        for (let k = 0; k < rowCount; k++) {
+          const rowWeight = rows.weights[rowTaps + k]!;
+          let p = firstRow + k * sourceRow + column;
+          let hr = w0 * src[p]!, hg = w0 * src[p + 1]!, hb = w0 * src[p + 2]!;
           if (n > 1) {
             let ri = 0, gi = 0, bi = 0;
             if (words) {
@@ -151,7 +186,7 @@ export class Normaliser {
               ri = lo & 0xffff;
               bi = lo >>> 16;
               gi = hi & 0xffff;
-              p += (n - 2) * 4;
+              p += (n - 1) * 4;
             } else {
               for (let j = 1; j < n - 1; j++) {
                 p += channels;
@@ -159,22 +194,21 @@ export class Normaliser {
                 gi += src[p + 1]!;
                 bi += src[p + 2]!;
               }
+              p += channels;
             }
-            const wi = n > 2 ? weights[taps + 1]! : 0;
-            p += channels;
-            const wn = weights[taps + n - 1]!;
-            r += wi * ri + wn * src[p]!;
-            g += wi * gi + wn * src[p + 1]!;
-            b += wi * bi + wn * src[p + 2]!;
+            hr += wi * ri + wn * src[p]!;
+            hg += wi * gi + wn * src[p + 1]!;
+            hb += wi * bi + wn * src[p + 2]!;
           }
-          const q = x * 3;
-          sum[q] = sum[q]! + rowWeight * r;
-          sum[q + 1] = sum[q + 1]! + rowWeight * g;
-          sum[q + 2] = sum[q + 2]! + rowWeight * b;
+          r += rowWeight * hr;
+          g += rowWeight * hg;
+          b += rowWeight * hb;
         }
+        const q = base + x * 3;
+        out[q] = r + 0.5;
+        out[q + 1] = g + 0.5;
+        out[q + 2] = b + 0.5;
       }
-      const base = ((top + y) * size + left) * 3;
-      for (let q = x0 * 3; q < x1 * 3; q++) out[base + q] = sum[q]! + 0.5;
     }
   }
 }

@@ -4,7 +4,10 @@ import type { Readable } from 'node:stream';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
+import { FrameBuffers } from './frame-buffers.ts';
+import { place } from './letterbox.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
+import { Normaliser } from './resample.ts';
 import type { Sniffed } from './sniff.ts';
 import type { MediaInfo, MediaSource } from './source.ts';
 
@@ -19,33 +22,30 @@ const LOG_TAIL_LINES = 8;
 
 /**
  * One ffmpeg process per file. ffmpeg decodes, applies rotation metadata (on by
- * default), squares non-square pixels, fits inside S×S and pads with black;
- * it then also area-averages that frame to the 128×128 analysis image and
- * stacks the two, so each frame arrives over the pipe as S×S rows followed by
- * 128 rows holding the analysis image on their left. A `showinfo` filter ahead
- * of the scaling reports each frame's presentation time and display size on
- * stderr, without checksums (they cost a pass over every full-size frame).
+ * default), squares non-square pixels, fits inside S×S with its area scaler
+ * (an average over each output pixel's footprint, as GIF frames are shrunk, and
+ * on this machine the cheapest of swscale's filters that does not alias) and
+ * pads with black. Each frame arrives over the pipe as S×S RGB rows; the
+ * 128×128 analysis image is area-averaged from it here, into a reused buffer.
+ * A `showinfo` filter ahead of the scaling reports each frame's presentation
+ * time and display size on stderr, without checksums (they cost a pass over
+ * every full-size frame).
  */
 export function ffmpegArgs(path: string, size: number): string[] {
-  const fit = [
+  const graph = [
     'showinfo=checksum=0',
     'scale=w=iw*sar:h=ih',
     'setsar=1',
-    `scale=w=${size}:h=${size}:force_original_aspect_ratio=decrease:flags=bilinear`,
-    // Converted to RGB in the same pass as the shrink, so the rest of the graph works on small RGB frames.
+    `scale=w=${size}:h=${size}:force_original_aspect_ratio=decrease:flags=area`,
+    // Converted to RGB in the same pass as the shrink, so the pad works on small RGB frames.
     'format=rgb24',
     // (ow−iw)/2 is truncated, which is floor for these non-negative values: top = floor(dh/2).
     `pad=w=${size}:h=${size}:x=(ow-iw)/2:y=(oh-ih)/2:color=black`,
   ].join(',');
-  const analysis = analysisSide(size);
-  const graph =
-    analysis === size
-      ? `[0:v:0]${fit}[out]`
-      : `[0:v:0]${fit},split[full][a];[a]scale=w=${analysis}:h=${analysis}:flags=area,pad=w=${size}:h=${analysis}:x=0:y=0[small];[full][small]vstack[out]`;
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
     '-i', path,
-    '-filter_complex', graph,
+    '-filter_complex', `[0:v:0]${graph}[out]`,
     '-map', '[out]', '-an', '-sn', '-dn',
     // One output frame per decoded frame, with no duplication or dropping for a constant rate.
     '-fps_mode', 'passthrough',
@@ -70,12 +70,13 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
 
   async function* frames(): AsyncGenerator<Frame, void, undefined> {
     const analysisSize = analysisSide(size);
-    const fullBytes = size * size * 3;
-    // The analysis rows follow the full frame unless the two are the same image.
-    const frameBytes = analysisSize === size ? fullBytes : fullBytes + size * analysisSize * 3;
+    const frameBytes = size * size * 3;
+    // The whole padded square, shrunk: 2:1 at the default size, an average of each 2×2 block.
+    const analysis = new Normaliser(size, size, place(analysisSize, analysisSize, analysisSize), analysisSize);
     const child = startFfmpeg(path, size);
     const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
     const log = new FfmpegLog(child, limits, info);
+    const buffers = new FrameBuffers(analysisSize);
     const timer = setTimeout(() => log.stop(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
     let index = 0;
     try {
@@ -86,9 +87,10 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
         const shown = index;
         const render = () => {
           if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
-          return frame.slice(0, fullBytes);
+          return frame.slice();
         };
-        yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: analysisOf(frame, size, analysisSize), size: analysisSize }, render);
+        const small = analysis.normalise(frame, 0, buffers.next(index));
+        yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: small, size: analysisSize, lent: buffers }, render);
         index++;
       }
       const code = await exited;
@@ -222,15 +224,4 @@ async function* fixedSizeFrames(output: Readable, bytes: number): AsyncGenerator
       filled = 0;
     }
   }
-}
-
-/** The analysis image: the left `side` pixels of the rows after the S×S frame (or the frame itself). */
-function analysisOf(frame: Uint8Array, size: number, side: number): Uint8Array {
-  if (side === size) return frame.slice(0, size * size * 3);
-  const out = new Uint8Array(side * side * 3);
-  for (let y = 0; y < side; y++) {
-    const from = ((size + y) * size) * 3;
-    out.set(frame.subarray(from, from + side * 3), y * side * 3);
-  }
-  return out;
 }

@@ -74,8 +74,13 @@ export class SignalTracker {
       for (const held of this.#held.values()) held.appearance = this.#appearance(held.rgb, held.size);
     }
     const now = this.#appearance(rgb, size);
-    this.#held.set(index, { rgb, size, appearance: now });
+    // The source lends a frame's analysis image for two frames only, so the ones held here are
+    // copies, in the buffers of the frames that leave.
+    const leaving = this.#held.get(index - HISTORY)?.rgb;
     this.#held.delete(index - HISTORY);
+    const copy = leaving?.length === rgb.length ? leaving : new Uint8Array(rgb.length);
+    copy.set(rgb);
+    this.#held.set(index, { rgb: copy, size, appearance: now });
 
     const s = this.signals;
     const back = (k: number) => this.#held.get(index - k)?.appearance;

@@ -6,6 +6,9 @@
  * to follow and nothing allocated per code. LZW is most of a GIF's decoding time.
  */
 
+/** Strings at least this long are copied with copyWithin, whose call costs more than a short loop. */
+const LONG_STRING = 24;
+
 /** GIF codes are at most 12 bits wide. */
 const MAX_CODES = 4096;
 
@@ -88,11 +91,15 @@ export class LzwDecoder {
       }
 
       const n = Math.min(length[code]!, limit - written);
+      const from = start[code]!;
       if (code < clear) {
         out[written] = code;
+      } else if (n >= LONG_STRING && from + n <= written) {
+        // A long string that ends before this one starts: one native copy.
+        out.copyWithin(written, from, from + n);
       } else {
         // Forward, byte by byte: for a code defined by this very step the copy reads the byte it has just written.
-        for (let i = 0, from = start[code]!; i < n; i++) out[written + i] = out[from + i]!;
+        for (let i = 0; i < n; i++) out[written + i] = out[from + i]!;
       }
       previousAt = written;
       written += n;

@@ -55,6 +55,36 @@ describe('GIF decoding', () => {
     expect(frames[1]!.rgb).toHaveLength(128 * 128 * 3);
   });
 
+  it('lends analysis images for two frames, and a kept frame keeps its own', async () => {
+    const clip = syntheticClips()[0]!;
+    const path = writeGif(dir, 'lent.gif', clip.width, clip.height, clip.frames);
+    const source = await openGif(path, await sniffFile(path), { size: 128, limits: resolveLimits(), deadline: Date.now() + 60_000 });
+    const frames: Frame[] = [];
+    let first: Uint8Array | undefined;
+    for await (const frame of source.frames()) {
+      if (frame.index === 0) first = frame.keep().analysis.slice();
+      frames.push(frame);
+      if (frames.length === 3) break;
+    }
+    // Frame 0 was kept; frame 1 is the one before the newest, still lent.
+    expect(frames[0]!.analysis).toEqual(first);
+    expect(frames[1]!.gray).toHaveLength(128 * 128);
+    expect(frames[2]!.analysis).toHaveLength(128 * 128 * 3);
+  });
+
+  it('refuses to read a frame that was not kept once its buffer is reused', async () => {
+    const clip = syntheticClips()[0]!;
+    const path = writeGif(dir, 'reused.gif', clip.width, clip.height, clip.frames);
+    const source = await openGif(path, await sniffFile(path), { size: 128, limits: resolveLimits(), deadline: Date.now() + 60_000 });
+    const frames: Frame[] = [];
+    for await (const frame of source.frames()) {
+      frames.push(frame);
+      if (frames.length === 3) break;
+    }
+    expect(() => frames[0]!.analysis).toThrow(/read after frame 2 reused its buffer; keep\(\) a frame to hold it/);
+    expect(() => frames[0]!.gray).toThrow(/gray image/);
+  });
+
   it('checks the frame limit from the block structure, before decoding', async () => {
     const frames = [0, 1, 2, 3].map((i) => solidFrame(8, 8, [i * 60, 0, 0, 255]));
     const path = writeGif(dir, 'four.gif', 8, 8, frames);
