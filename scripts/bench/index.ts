@@ -203,7 +203,7 @@ async function fanOut(): Promise<void> {
 }
 
 async function cloud(): Promise<void> {
-  const [{ benchCloud }, { costPerMillion, videoIntelligencePerMillion }] = await Promise.all([import('./cloud.ts'), import('./cloud-cost.ts')]);
+  const [{ benchCloud }, { costPerMillion, uploadPerMillion, videoIntelligencePerMillion }] = await Promise.all([import('./cloud.ts'), import('./cloud-cost.ts')]);
   const r = await benchCloud(corpusGifs(), { files: options.files, latencyMs: options.latencyMs, concurrencies: options.concurrency, backlog: options.backlog });
   const n = r.files;
   console.log(`## Cloud path: ${n} corpus files (${fmt(r.sourceBytes / n / 1024, 0)} KiB each on average) and their manifest, ${r.latencyMs} ms added to every Cloud Storage request\n`);
@@ -238,7 +238,7 @@ async function cloud(): Promise<void> {
   const memoryGiB = best.peakRssMb < 900 ? 1 : 2;
   const lines = costPerMillion(r, best, { vcpu: 1, memoryGiB });
   const total = lines.reduce((sum, line) => sum + line.dollarsPerMillion, 0);
-  table([...lines.map((l) => ({ item: l.item, 'per file': l.perFile, '$ per million files': fmt(l.dollarsPerMillion, 2) })), { item: 'total', 'per file': '', '$ per million files': fmt(total, 2) }, { item: 'Google Video Intelligence shot detection ($0.05 a minute, one minute at least)', 'per file': '', '$ per million files': fmt(videoIntelligencePerMillion(), 0) }]);
+  table([...lines.map((l) => ({ item: l.item, 'per file': l.perFile, '$ per million files': fmt(l.dollarsPerMillion, 2) })), { item: 'framesift, total', 'per file': '', '$ per million files': fmt(total, 2) }, { item: "the user's upload to the ingest bucket (one insert a file)", 'per file': '1', '$ per million files': fmt(uploadPerMillion(), 2) }, { item: 'Google Video Intelligence shot detection ($0.05 a minute, one minute at least)', 'per file': '', '$ per million files': fmt(videoIntelligencePerMillion(), 0) }]);
   console.log(`Prices: scripts/bench/cloud-prices.ts (list prices read 2026-12-01, with their pages). framesift costs ${fmt(videoIntelligencePerMillion() / total, 0)}× less than Video Intelligence here.\n`);
 }
 
