@@ -269,7 +269,6 @@ function grantLeastPrivilege(
     bucketRole('extract-writes-output', buckets.output.name, 'roles/storage.objectCreator', accounts.extract),
     // Manifests may name files in the allowed buckets; extraction must be able to read them.
     ...settings.allowedBuckets.map((bucket) => bucketRole(`extract-reads-${bucket}`, bucket, 'roles/storage.objectViewer', accounts.extract)),
-    // Compaction reads records and writes Parquet and ledgers, and runs load jobs into its dataset.
     // Compaction reads and empties the inbox: objectUser is get, list, create and delete, without IAM changes.
     bucketRole('compact-uses-output', buckets.output.name, 'roles/storage.objectUser', accounts.compact),
     projectRole('compact-runs-jobs', 'roles/bigquery.jobUser', memberOf(accounts.compact)),

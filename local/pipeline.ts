@@ -13,6 +13,7 @@ import { encodeRequest, type ExtractRequest, type MessagePublishedData, type Sel
 import type { ExtractResult } from '../shared/pipeline/extract.ts';
 import { recordDeadLetter } from '../shared/pipeline/dead-letters.ts';
 import { fanOut, type FanOutResult } from '../shared/pipeline/fan-out.ts';
+import { isManifestName } from '../shared/pipeline/ids.ts';
 import type { ObjectInfo, ObjectStore, Publisher, Warehouse } from '../shared/pipeline/ports.ts';
 import { retryTransient } from '../shared/pipeline/retry.ts';
 import { faultyPublisher, faultyStore, faultyWarehouse, type FaultPlan } from '../shared/adapters/faults.ts';
@@ -51,7 +52,6 @@ export interface RunSummary {
   paths: LocalPaths;
 }
 
-const MANIFEST_EXTENSIONS = ['.txt', '.csv', '.jsonl', '.json'];
 /** One extraction per worker process: sharp decodes on one thread, so a second core needs a second process. */
 const EXTRACT_WORKER = fileURLToPath(new URL('./extract-worker.ts', import.meta.url));
 
@@ -60,7 +60,7 @@ export function planUploads(inputs: string[]): Array<{ from: string; name: strin
   const plan: Array<{ from: string; name: string }> = [];
   for (const input of inputs.map((i) => resolve(i))) {
     const isFolder = statSync(input).isDirectory();
-    const isManifest = !isFolder && MANIFEST_EXTENSIONS.some((ext) => input.toLowerCase().endsWith(ext));
+    const isManifest = !isFolder && isManifestName(input);
     // A manifest names files beside it, so its whole folder goes up with it.
     const folder = isFolder ? input : isManifest ? dirname(input) : undefined;
     if (!folder) {

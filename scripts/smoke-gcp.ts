@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const prefix = `smoke-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
   const samples = generateSamples(mkdtempSync(join(tmpdir(), 'framesift-smoke-')));
   const bucket = new Storage({ projectId: outputs.project }).bucket(outputs.ingestBucket);
-  // Media first, the manifest last: fan-out runs on the manifest's upload and expects the files there.
+  // In any order: each file is extracted by its own upload, and the views join the manifest's lines to it.
   const files = readdirSync(samples.dir).filter((f) => f !== 'manifest.txt');
   for (const file of files) await bucket.upload(join(samples.dir, file), { destination: `${prefix}/${file}` });
   await bucket.upload(samples.manifest, { destination: `${prefix}/${basename(samples.manifest)}` });

@@ -1,7 +1,7 @@
 /** `framesift export`: the local tables and packs as a dataset of Parquet or WebDataset shards. */
 import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 import { boolean, number, positiveInteger, text, type Setting } from '../../shared/settings.ts';
-import { UsageError, parseCommandArgs } from './flags.ts';
+import { UsageError, optionalFlag, parseCommandArgs } from './flags.ts';
 
 export const EXPORT_USAGE = `framesift export --out DIR|gs://BUCKET/PREFIX [--format parquet|webdataset] [--where SQL] [--selection ID] [options]
 
@@ -20,23 +20,21 @@ export const EXPORT_USAGE = `framesift export --out DIR|gs://BUCKET/PREFIX [--fo
                          packs (FRAMESIFT_DATASET, FRAMESIFT_OUTPUT_BUCKET, GOOGLE_CLOUD_PROJECT),
                          to --out gs://BUCKET/PREFIX`;
 
-const optional = <T>(parse: (raw: unknown, name: string) => T) => parse as (raw: unknown, name: string) => T | undefined;
-const nothing = <T>(parse: (raw: unknown, name: string) => T, flag: string) => ({ flag, default: undefined, parse: optional(parse) }) satisfies Setting<T | undefined>;
 
 const EXPORT_SETTINGS = {
   workDir: { flag: 'workdir', env: 'FRAMESIFT_WORKDIR', default: DEFAULT_WORKDIR, parse: text } satisfies Setting<string>,
-  out: nothing(text, 'out'),
+  out: optionalFlag('out', text),
   format: { flag: 'format', default: 'parquet', parse: text } satisfies Setting<string>,
-  where: nothing(text, 'where'),
-  selection: nothing(text, 'selection'),
-  split: nothing(text, 'split'),
-  maxRows: nothing(positiveInteger, 'max-rows'),
-  maxBytes: nothing(positiveInteger, 'max-bytes'),
-  pad: nothing(positiveInteger, 'pad'),
+  where: optionalFlag('where', text),
+  selection: optionalFlag('selection', text),
+  split: optionalFlag('split', text),
+  maxRows: optionalFlag('max-rows', positiveInteger),
+  maxBytes: optionalFlag('max-bytes', positiveInteger),
+  pad: optionalFlag('pad', positiveInteger),
   tensor: { flag: 'tensor', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
-  augmentSeed: nothing(number, 'augment-seed'),
-  flip: nothing(number, 'flip'),
-  rotate: nothing(number, 'rotate'),
+  augmentSeed: optionalFlag('augment-seed', number),
+  flip: optionalFlag('flip', number),
+  rotate: optionalFlag('rotate', number),
   cloud: { flag: 'cloud', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
 };
 

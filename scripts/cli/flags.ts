@@ -32,20 +32,25 @@ export const SELECTOR_SWITCHES: ReadonlySet<string> = new Set(['pad']);
 
 const optional = <T>(parse: (raw: unknown, name: string) => T) => parse as (raw: unknown, name: string) => T | undefined;
 
+/** A flag with no default: undefined unless given. */
+export function optionalFlag<T>(flag: string, parse: (raw: unknown, name: string) => T): Setting<T | undefined> {
+  return { flag, default: undefined, parse: optional(parse) };
+}
+
 /** The selector and its options, as `extract` and `run` take them. */
 const SELECTOR_SETTINGS = { selector: SELECTOR_SETTING };
 
 const EXTRACT_SETTINGS = {
   ...SELECTOR_SETTINGS,
-  out: { flag: 'out', default: undefined, parse: optional(text) } satisfies Setting<string | undefined>,
-  size: { flag: 'size', default: undefined, parse: optional(positiveInteger) } satisfies Setting<number | undefined>,
+  out: optionalFlag('out', text),
+  size: optionalFlag('size', positiveInteger),
   frameStats: { flag: 'frame-stats', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
-  stats: { flag: 'stats', default: undefined, parse: optional(text) } satisfies Setting<string | undefined>,
-  staticEnergy: { flag: 'static-energy', default: undefined, parse: optional(number) } satisfies Setting<number | undefined>,
+  stats: optionalFlag('stats', text),
+  staticEnergy: optionalFlag('static-energy', number),
 };
 
 const LIMIT_SETTINGS = Object.fromEntries(
-  Object.keys(DEFAULT_LIMITS).map((key) => [key, { flag: kebabCase(key), default: undefined, parse: optional(positiveInteger) } satisfies Setting<number | undefined>]),
+  Object.keys(DEFAULT_LIMITS).map((key) => [key, optionalFlag(kebabCase(key), positiveInteger)]),
 ) as Record<keyof Limits, Setting<number | undefined>>;
 
 export class UsageError extends Error {

@@ -1,7 +1,7 @@
 /** `framesift reselect`: extraction again, with another selector or options, of files already uploaded. */
 import { DEFAULT_WORKDIR } from '../../local/layout.ts';
 import { boolean, text, type Setting } from '../../shared/settings.ts';
-import { SELECTOR_SETTINGS, UsageError, parseCommandArgs } from './flags.ts';
+import { SELECTOR_SETTINGS, UsageError, optionalFlag, parseCommandArgs } from './flags.ts';
 
 export const RESELECT_USAGE = `framesift reselect --selector NAME [--<option> VALUE …] [--where SQL] [--workdir DIR | --cloud]
 
@@ -15,7 +15,7 @@ export const RESELECT_USAGE = `framesift reselect --selector NAME [--<option> VA
 const RESELECT_SETTINGS = {
   ...SELECTOR_SETTINGS,
   workDir: { flag: 'workdir', env: 'FRAMESIFT_WORKDIR', default: DEFAULT_WORKDIR, parse: text } satisfies Setting<string>,
-  where: { flag: 'where', default: undefined, parse: text as (raw: unknown, name: string) => string | undefined } satisfies Setting<string | undefined>,
+  where: optionalFlag('where', text),
   cloud: { flag: 'cloud', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
 };
 

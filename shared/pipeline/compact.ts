@@ -52,7 +52,6 @@ export interface CompactResult {
   runIds: string[];
   records: number;
   rows: TableRows;
-  uris: string[];
   /** Open batches of an earlier, killed run that this run finished. */
   resumed: number;
   /** True when the run stopped at its budget with work left in the inbox. */
@@ -73,7 +72,7 @@ const TABLES_LOADED = [GIFS, KEY_FRAMES, MANIFEST_ENTRIES] as const;
 
 export async function compact(deps: CompactDeps): Promise<CompactResult> {
   const started = Date.now();
-  const result: CompactResult = { runIds: [], records: 0, rows: { gifs: 0, key_frames: 0, manifest_entries: 0 }, uris: [], resumed: 0, more: false };
+  const result: CompactResult = { runIds: [], records: 0, rows: { gifs: 0, key_frames: 0, manifest_entries: 0 }, resumed: 0, more: false };
   const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   for (const shard of deps.shards ?? COMPACTION_SHARDS) {
     for await (const open of deps.store.list(deps.outputBucket, openRunsPrefix(shard))) {
@@ -93,7 +92,6 @@ export async function compact(deps: CompactDeps): Promise<CompactResult> {
       result.runIds.push(batch.runId);
       result.records += names.length;
       for (const [table, rows] of Object.entries(batch.rows) as Array<[TableDefinition['name'], number]>) result.rows[table] += rows;
-      result.uris.push(...batch.loads.map((load) => load.uri));
       if (names.length < batchSize) break;
     }
   }

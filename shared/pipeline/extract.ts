@@ -14,7 +14,7 @@ import { extractKeyFrames, type ExtractOptions, type ExtractionRecord } from '..
 import { isFramesiftError } from '../errors.ts';
 import { limitExceeded, resolveLimits } from '../media/limits.ts';
 import { encodePng } from '../media/png.ts';
-import { resolveSelector } from '../selectors/index.ts';
+import { chooseSelector } from '../selectors/choice.ts';
 import { decodeRequest, type ExtractRequest, type MessagePublishedData, type SelectorChoice } from './events.ts';
 import { outputsOf, recordFailure, writeFileOutputs } from './outputs.ts';
 import { PermanentError, isTransient, uriOf, type ObjectInfo, type ObjectStore } from './ports.ts';
@@ -67,9 +67,7 @@ function failureOf(error: unknown): { errorCode: string; errorMessage: string } 
 
 /** The request's selector, or the deployment's default resolved here, so that its selection id names its version and options. */
 function chosenSelector(request: ExtractRequest, engine: ExtractOptions | undefined): SelectorChoice {
-  if (request.selector) return request.selector;
-  const resolved = resolveSelector(engine?.selector, engine?.selectorOptions);
-  return { name: resolved.name, version: resolved.version, options: { ...resolved.options } };
+  return request.selector ?? chooseSelector(engine?.selector, engine?.selectorOptions);
 }
 
 /** What a storage event already told fan-out saves a stat here. */

@@ -58,17 +58,18 @@ export async function fanOut(event: StorageObjectData, deps: FanOutDeps): Promis
   const fan = new Fan(deps, batchId);
   if (hasMediaExtension(object.name) || (!hasExtension(object.name) && isMedia(await readHead(deps.store, object)))) {
     await fan.media(object, generation, event.size === undefined ? undefined : Number(event.size));
+    await deps.publisher.flush();
   } else if (isManifestName(object.name)) {
     const done = { bucket: deps.outputBucket, name: fannedOutName(batchId) };
     if (await deps.store.stat(done)) return nothing('this manifest was fanned out before');
     await fan.manifest(object);
+    // Marked done only once every request is sent: a fan-out cut short is run again in full.
     await deps.publisher.flush();
-    await deps.store.writeIfAbsent(done, JSON.stringify({ batchId, published: fan.published, rejected: fan.rejected, entries: fan.entries }), 'application/json');
+    await deps.store.writeIfAbsent(done, JSON.stringify(fan.counts()), 'application/json');
   } else {
     return nothing('neither media nor a manifest (manifests are named manifest*.txt|csv|jsonl|json or *.manifest.*)');
   }
-  await deps.publisher.flush();
-  return { batchId, published: fan.published, rejected: fan.rejected, entries: fan.entries };
+  return { batchId, ...fan.counts() };
 }
 
 /** One upload's work, counted. */
@@ -82,6 +83,10 @@ class Fan {
   constructor(deps: FanOutDeps, batchId: string) {
     this.#deps = deps;
     this.#batchId = batchId;
+  }
+
+  counts(): Omit<FanOutResult, 'batchId' | 'ignored'> {
+    return { published: this.published, rejected: this.rejected, entries: this.entries };
   }
 
   async media(object: ObjectRef, generation: string, size: number | undefined): Promise<void> {

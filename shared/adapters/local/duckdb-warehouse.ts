@@ -27,6 +27,8 @@ export class DuckDbWarehouse implements Warehouse {
   readonly #outputRoot: string;
   readonly #databasePath: string;
   #connection: Promise<DuckDBConnection> | undefined;
+  /** Set by a load; the next query redefines the views first, so loads that run side by side cost one refresh. */
+  #stale = true;
 
   constructor(options: { outputRoot: string; databasePath: string }) {
     this.#outputRoot = options.outputRoot;
@@ -51,16 +53,20 @@ export class DuckDbWarehouse implements Warehouse {
       await writeFile(`${jobFile}.tmp`, JSON.stringify(record));
       await rename(`${jobFile}.tmp`, jobFile);
     }
-    await this.refresh();
+    this.#stale = true;
   }
 
-  /** Creates or refreshes every table's rows and views. */
+  /** Creates or refreshes every table's rows and views, over the loads recorded so far (by any process). */
   async refresh(): Promise<void> {
-    for (const table of Object.values(TABLES)) await this.#defineRows(table);
-    for (const table of Object.values(TABLES)) await (await this.#connect()).run(`CREATE OR REPLACE VIEW ${table.name} AS ${viewSql(table, DUCKDB_TARGET)}`);
+    this.#stale = false;
+    const connection = await this.#connect();
+    const loads = await this.#loads();
+    for (const table of Object.values(TABLES)) await this.#defineRows(connection, table, loads);
+    for (const table of Object.values(TABLES)) await connection.run(`CREATE OR REPLACE VIEW ${table.name} AS ${viewSql(table, DUCKDB_TARGET)}`);
   }
 
   async query(sql: string): Promise<QueryRow[]> {
+    if (this.#stale) await this.refresh();
     const connection = await this.#connect();
     const result = await connection.runAndReadAll(sql);
     return result.getRowObjectsJS().map((row) => plain(row) as QueryRow);
@@ -72,9 +78,8 @@ export class DuckDbWarehouse implements Warehouse {
     this.#connection = undefined;
   }
 
-  async #defineRows(table: TableDefinition): Promise<void> {
-    const connection = await this.#connect();
-    const paths = (await this.#loads()).filter((load) => load.table === table.name).flatMap((load) => load.paths.map((name) => join(this.#outputRoot, name))).sort();
+  async #defineRows(connection: DuckDBConnection, table: TableDefinition, loads: LoadRecord[]): Promise<void> {
+    const paths = loads.filter((load) => load.table === table.name).flatMap((load) => load.paths.map((name) => join(this.#outputRoot, name))).sort();
     const typed = table.columns.map((c) => `CAST(${c.name} AS ${duckdbTypeOf(c)}) AS ${c.name}`).join(', ');
     const source = paths.length > 0
       ? `SELECT ${typed} FROM read_parquet([${paths.map(literal).join(', ')}], union_by_name = true)`
