@@ -18,6 +18,10 @@ export interface FunctionConfig {
   allowedBuckets: ReadonlySet<string>;
   /** Engine limits for extraction (FRAMESIFT_LIMITS, JSON), resolved over the engine's defaults. */
   limits: Limits;
+  /** The topic extraction publishes records to (the records inbox); unset, records go to the output bucket's inbox. */
+  recordsTopic: string | undefined;
+  /** Full name of the pull subscription compaction takes records from, if any. */
+  recordsSubscription: string | undefined;
   /** Full name of the dead-letter subscription that compaction turns into failed records, if any. */
   deadLetterSubscription: string | undefined;
   /** The local backend's work folder (FRAMESIFT_LOCAL_ROOT); the local layout's default when unset. */
@@ -58,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     datasetLocation: env.FRAMESIFT_DATASET_LOCATION || undefined,
     allowedBuckets: new Set((env.FRAMESIFT_ALLOWED_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean)),
     limits,
+    recordsTopic: env.FRAMESIFT_RECORDS_TOPIC || undefined,
+    recordsSubscription: env.FRAMESIFT_RECORDS_SUBSCRIPTION || undefined,
     deadLetterSubscription: env.FRAMESIFT_DEAD_LETTER_SUBSCRIPTION || undefined,
     localRoot: env.FRAMESIFT_LOCAL_ROOT || undefined,
   };

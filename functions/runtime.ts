@@ -7,7 +7,7 @@
  * Each port is opened once per process.
  */
 import type { v1 } from '@google-cloud/pubsub';
-import type { ObjectStore, Publisher, Warehouse } from '../shared/pipeline/ports.ts';
+import type { ObjectStore, Publisher, RecordInbox, Warehouse } from '../shared/pipeline/ports.ts';
 import type { Backend } from './backends/backend.ts';
 import type { FunctionConfig } from './config.ts';
 
@@ -27,4 +27,5 @@ async function backendOf(config: FunctionConfig): Promise<Backend> {
 export const openStore = (config: FunctionConfig): Promise<ObjectStore> => open(config, 'store', (b) => b.store(config));
 export const openPublisher = (config: FunctionConfig): Promise<Publisher> => open(config, 'publisher', (b) => b.publisher(config));
 export const openWarehouse = (config: FunctionConfig): Promise<Warehouse> => open(config, 'warehouse', (b) => b.warehouse(config));
+export const openRecordInbox = (config: FunctionConfig): Promise<RecordInbox> => open(config, 'recordInbox', (b) => b.recordInbox(config));
 export const openSubscriber = (config: FunctionConfig): Promise<v1.SubscriberClient> => open(config, 'subscriber', (b) => b.subscriber());

@@ -164,7 +164,19 @@ function createTopics(name: (s: string) => string, apis: pulumi.Resource[]) {
   });
   // Cloud Scheduler's ticks for compaction.
   const compact = new gcp.pubsub.Topic('compact-ticks', { name: name('compact-ticks') }, { dependsOn: apis });
-  return { requests, deadLetter, deadLetterInspect, compact };
+  // Each file's record, from extraction to compaction: a message costs a tenth of an object write, and needs no read to collect.
+  const records = new gcp.pubsub.Topic('records', { name: name('records') }, { dependsOn: apis });
+  // Compaction pulls it in batches. The ack deadline outlasts a batch; exactly-once delivery keeps acknowledged records from coming back,
+  // and the retention is the redelivery window compaction remembers loaded records for (compact.ts).
+  const recordsPull = new gcp.pubsub.Subscription('records-compaction', {
+    name: name('records-compaction'),
+    topic: records.id,
+    ackDeadlineSeconds: 600,
+    messageRetentionDuration: '604800s',
+    expirationPolicy: { ttl: '' },
+    enableExactlyOnceDelivery: true,
+  });
+  return { requests, deadLetter, deadLetterInspect, compact, records, recordsPull };
 }
 
 type Agents = ReturnType<typeof serviceAgents>;
@@ -263,16 +275,18 @@ function grantLeastPrivilege(
     bucketRole('fanout-reads-output', buckets.output.name, 'roles/storage.objectViewer', accounts.fanout),
     bucketRole('fanout-records-rejections', buckets.output.name, 'roles/storage.objectCreator', accounts.fanout),
     new gcp.pubsub.TopicIAMMember('fanout-publishes-requests', { topic: topics.requests.name, role: 'roles/pubsub.publisher', member: memberOf(accounts.fanout) }),
-    // Extraction reads uploads and writes outputs; it checks for its own earlier outputs, so it reads them too.
+    // Extraction reads uploads, writes packs and publishes records; it checks for its own earlier packs, so it reads them too.
     bucketRole('extract-reads-ingest', buckets.ingest.name, 'roles/storage.objectViewer', accounts.extract),
     bucketRole('extract-reads-output', buckets.output.name, 'roles/storage.objectViewer', accounts.extract),
     bucketRole('extract-writes-output', buckets.output.name, 'roles/storage.objectCreator', accounts.extract),
+    new gcp.pubsub.TopicIAMMember('extract-publishes-records', { topic: topics.records.name, role: 'roles/pubsub.publisher', member: memberOf(accounts.extract) }),
     // Manifests may name files in the allowed buckets; extraction must be able to read them.
     ...settings.allowedBuckets.map((bucket) => bucketRole(`extract-reads-${bucket}`, bucket, 'roles/storage.objectViewer', accounts.extract)),
     // Compaction reads and empties the inbox: objectUser is get, list, create and delete, without IAM changes.
     bucketRole('compact-uses-output', buckets.output.name, 'roles/storage.objectUser', accounts.compact),
     projectRole('compact-runs-jobs', 'roles/bigquery.jobUser', memberOf(accounts.compact)),
     new gcp.bigquery.DatasetIamMember('compact-edits-dataset', { datasetId: warehouse.dataset.datasetId, role: 'roles/bigquery.dataEditor', member: memberOf(accounts.compact) }),
+    new gcp.pubsub.SubscriptionIAMMember('compact-pulls-records', { subscription: topics.recordsPull.name, role: 'roles/pubsub.subscriber', member: memberOf(accounts.compact) }),
     new gcp.pubsub.SubscriptionIAMMember('compact-drains-dead-letters', { subscription: topics.deadLetterInspect.name, role: 'roles/pubsub.subscriber', member: memberOf(accounts.compact) }),
     // Eventarc delivers events as the invoker account.
     projectRole('invoker-receives-events', 'roles/eventarc.eventReceiver', memberOf(accounts.invoker)),
@@ -305,6 +319,8 @@ function functionEnvironment(settings: StackSettings, on: { buckets: Buckets; to
     FRAMESIFT_SELECTOR_OPTIONS: JSON.stringify(settings.selectorOptions),
     FRAMESIFT_LIMITS: JSON.stringify(settings.limits),
     FRAMESIFT_DEAD_LETTER_SUBSCRIPTION: on.topics.deadLetterInspect.id,
+    FRAMESIFT_RECORDS_TOPIC: on.topics.records.name,
+    FRAMESIFT_RECORDS_SUBSCRIPTION: on.topics.recordsPull.id,
     // The allocator settings keep libvips' memory flat.
     ...DECODER_PROCESS_ENV,
   };

@@ -10,6 +10,10 @@ export const gcpBackend: Backend = {
     const [{ PubSub }, { PubSubPublisher }] = await Promise.all([import('@google-cloud/pubsub'), import('../../shared/adapters/gcp/pubsub-publisher.ts')]);
     return new PubSubPublisher(new PubSub(), config.topic);
   },
+  async recordInbox(config) {
+    const [{ PubSub }, { PubSubRecordInbox }] = await Promise.all([import('@google-cloud/pubsub'), import('../../shared/adapters/gcp/pubsub-inbox.ts')]);
+    return new PubSubRecordInbox(new PubSub(), config.recordsTopic!);
+  },
   async warehouse(config) {
     const [{ BigQueryWarehouse }, { bigQueryClient }] = await Promise.all([import('../../shared/adapters/gcp/bigquery-warehouse.ts'), import('./bigquery-client.ts')]);
     return new BigQueryWarehouse(bigQueryClient(), config.dataset, { location: config.datasetLocation });

@@ -19,6 +19,9 @@ export const localBackend: Backend = {
     const [{ localWarehouse }, { localPaths }] = await Promise.all([import('../../local/adapters.ts'), import('../../local/layout.ts')]);
     return localWarehouse(localPaths(config.localRoot), config.outputBucket);
   },
+  recordInbox() {
+    return Promise.reject(new Error('The local backend keeps records in the output bucket: FRAMESIFT_RECORDS_TOPIC is for the cloud'));
+  },
   subscriber() {
     return Promise.reject(new Error('The local backend has no dead-letter subscription: its queue dead-letters in process'));
   },

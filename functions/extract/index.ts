@@ -1,5 +1,6 @@
 /**
- * extract: a Pub/Sub push of one request in, key frames and a record out.
+ * extract: a Pub/Sub push of one request in, key frames (a pack in the output
+ * bucket) and a record (on the records topic) out.
  * Transient failures are rethrown so Pub/Sub retries (and at last dead-letters);
  * a malformed message can never succeed, so it is logged and acknowledged.
  */
@@ -9,17 +10,17 @@ import { MalformedMessageError, type MessagePublishedData } from '../../shared/p
 import { extractStep } from '../../shared/pipeline/extract.ts';
 import { loadConfig } from '../config.ts';
 import { log } from '../log.ts';
-import { openStore } from '../runtime.ts';
+import { openRecordInbox, openStore } from '../runtime.ts';
 
 const config = loadConfig();
-const store = await openStore(config);
+const [store, inbox] = await Promise.all([openStore(config), config.recordsTopic ? openRecordInbox(config) : undefined]);
 // Not awaited: the answer only goes to the log, and the server need not wait for it.
 void logDecoders();
 
 functions.cloudEvent<MessagePublishedData>('extract', async (event: functions.CloudEvent<MessagePublishedData>) => {
   const messageId = event.data?.message?.messageId;
   try {
-    const result = await extractStep(event.data!, { store, outputBucket: config.outputBucket, engine: { limits: config.limits } });
+    const result = await extractStep(event.data!, { store, inbox, outputBucket: config.outputBucket, engine: { limits: config.limits } });
     log('INFO', 'extraction finished', { eventId: event.id, messageId, ...result });
   } catch (error) {
     if (error instanceof MalformedMessageError) {

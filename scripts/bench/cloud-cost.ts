@@ -31,14 +31,17 @@ export function costPerMillion(r: CloudBenchResult, run: ExtractRun, extractShap
   const classA = (r.fanOut.requests.classA + r.extract.requests.classA) / n + compactionPerRecord.classA;
   const classB = (r.fanOut.requests.classB + r.extract.requests.classB) / n + compactionPerRecord.classB;
   const messageBytes = r.fanOut.publishedBytes / Math.max(1, r.fanOut.published);
-  const pubsubBytes = (r.fanOut.published / n) * (messageBytes + Math.max(price.PUBSUB_MIN_BYTES_PER_REQUEST, messageBytes));
+  const requestBytes = (r.fanOut.published / n) * (messageBytes + Math.max(price.PUBSUB_MIN_BYTES_PER_REQUEST, messageBytes));
+  // A record is published on its own at worst (billed at least 1,000 bytes) and pulled a thousand to a request.
+  const recordBytes = (r.extract.records / n) * (Math.max(price.PUBSUB_MIN_BYTES_PER_REQUEST, r.extract.recordBytes) + r.extract.recordBytes);
   const storedBytes = (r.extract.packBytes + r.compaction.parquetBytes) / n;
   const invocations = r.fanOut.invocations / n + 1;
   return [
     { item: 'Cloud Storage class A (writes, lists)', perFile: classA.toFixed(2), dollarsPerMillion: perMillion((classA * price.GCS_CLASS_A_PER_1000) / 1000) },
     { item: 'Cloud Storage class B (reads, stats)', perFile: classB.toFixed(2), dollarsPerMillion: perMillion((classB * price.GCS_CLASS_B_PER_1000) / 1000) },
     { item: 'Cloud Storage, outputs kept one month', perFile: `${(storedBytes / 1024).toFixed(0)} KiB`, dollarsPerMillion: perMillion((storedBytes / GB) * price.GCS_STANDARD_GB_MONTH) },
-    { item: 'Pub/Sub publish and push', perFile: `${(pubsubBytes / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((pubsubBytes / TIB) * price.PUBSUB_PER_TIB) },
+    { item: 'Pub/Sub: requests published and pushed', perFile: `${(requestBytes / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((requestBytes / TIB) * price.PUBSUB_PER_TIB) },
+    { item: 'Pub/Sub: records published and pulled', perFile: `${(recordBytes / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((recordBytes / TIB) * price.PUBSUB_PER_TIB) },
     { item: `extract instance time (concurrency ${run.concurrency}, ${extractShape.vcpu} vCPU, ${extractShape.memoryGiB} GiB)`, perFile: `${((run.wallSeconds / n) * 1000).toFixed(0)} ms`, dollarsPerMillion: perMillion((run.wallSeconds / n) * instanceSecond(extractShape)) },
     { item: 'fan-out instance time', perFile: `${((r.fanOut.seconds / n) * 1000).toFixed(1)} ms`, dollarsPerMillion: perMillion((r.fanOut.seconds / n) * instanceSecond(SHAPES.fanout)) },
     { item: 'compaction instance time', perFile: `${(compactionPerRecord.seconds * 1000).toFixed(2)} ms`, dollarsPerMillion: perMillion(compactionPerRecord.seconds * instanceSecond(SHAPES.compact)) },

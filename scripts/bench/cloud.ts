@@ -13,17 +13,18 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PubSub, type Message } from '@google-cloud/pubsub';
+import { PubSub, v1, type Message } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { bigQueryClient } from '../../functions/backends/bigquery-client.ts';
 import { BigQueryWarehouse } from '../../shared/adapters/gcp/bigquery-warehouse.ts';
 import { GcsStore } from '../../shared/adapters/gcp/gcs-store.ts';
+import { PubSubInboxSource, PubSubRecordInbox } from '../../shared/adapters/gcp/pubsub-inbox.ts';
 import { PubSubPublisher } from '../../shared/adapters/gcp/pubsub-publisher.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
 import type { ExtractRequest } from '../../shared/pipeline/events.ts';
 import { fanOut } from '../../shared/pipeline/fan-out.ts';
-import { INBOX_FILE_RECORD, fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
-import type { Publisher } from '../../shared/pipeline/ports.ts';
+import { fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
+import type { InboxItem, InboxSource, Publisher } from '../../shared/pipeline/ports.ts';
 import type { FileRecord } from '../../shared/pipeline/records.ts';
 import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
 import { BigQueryStandIn } from '../lib/bigquery-standin.ts';
@@ -63,7 +64,8 @@ export interface CloudBenchResult {
   sourceBytes: number;
   latencyMs: number;
   fanOut: { seconds: number; requests: RequestCounts; published: number; publishedBytes: number; invocations: number };
-  extract: { requests: RequestCounts; runs: ExtractRun[]; packBytes: number };
+  /** Records travel on Pub/Sub: `recordBytes` is one record message, data and attributes. */
+  extract: { requests: RequestCounts; runs: ExtractRun[]; packBytes: number; records: number; recordBytes: number };
   compaction: { seconds: number; requests: RequestCounts; loadJobs: number; parquetBytes: number };
   backlog: { records: number; seconds: number; cpuSeconds: number; requests: RequestCounts; loadJobs: number };
 }
@@ -137,38 +139,59 @@ export async function benchCloud(corpus: string[], options: CloudBenchOptions): 
     const requestsFile = join(dir, 'requests.json');
     writeFileSync(requestsFile, JSON.stringify(requests));
 
+    // Each run's records go to a topic of its own; the first run's are compacted and priced.
+    const subscriber = new v1.SubscriberClient(pubsub.options as ConstructorParameters<typeof v1.SubscriberClient>[0]);
+    const recordsOf = async (name: string) => {
+      const [recordsTopic] = await pubsub.createTopic(name);
+      await recordsTopic.createSubscription(`${name}-pull`, { ackDeadlineSeconds: 600 });
+      return `projects/${PROJECT}/subscriptions/${name}-pull`;
+    };
     const runs: ExtractRun[] = [];
     let extractRequests: RequestCounts | undefined;
+    const measuredRecords = await recordsOf(`records-c${options.concurrencies[0]}`);
     for (const concurrency of options.concurrencies) {
+      if (concurrency !== options.concurrencies[0]) await recordsOf(`records-c${concurrency}`);
       mark = gcs.requests.length;
-      runs.push({ concurrency, ...(await runInstance(['extract', `out-c${concurrency}`, requestsFile, String(concurrency)], { STORAGE_EMULATOR_HOST: gcs.url })) });
+      const peers = { STORAGE_EMULATOR_HOST: gcs.url, PUBSUB_EMULATOR_HOST: emulator.host };
+      runs.push({ concurrency, ...(await runInstance(['extract', `out-c${concurrency}`, requestsFile, String(concurrency), `records-c${concurrency}`], peers)) });
       extractRequests ??= since(mark);
     }
     const measured = `out-c${options.concurrencies[0]}`;
     const packBytes = [...(gcs.buckets.get(measured)?.entries() ?? [])].filter(([name]) => name.startsWith('packs/')).reduce((sum, [, o]) => sum + o.data.length, 0);
-    const inboxRecords = [...(gcs.buckets.get(measured)?.entries() ?? [])].filter(([name]) => INBOX_FILE_RECORD.test(name)).map(([, o]) => JSON.parse(o.data.toString('utf8')) as FileRecord);
+    const recordSource = capturing(new PubSubInboxSource(subscriber, measuredRecords));
 
     const warehouse = new BigQueryWarehouse(bigquery, 'bench');
     await warehouse.ensureTables();
     mark = gcs.requests.length;
     let loads = bq.loadJobs.length;
     started = performance.now();
-    for (const bucket of ['out', measured]) await compact({ store, warehouse, outputBucket: bucket });
+    await compact({ store, warehouse, outputBucket: 'out' });
+    await compact({ store, warehouse, outputBucket: measured, sources: [recordSource] });
+    const inboxRecords = recordSource.taken.map((item) => JSON.parse(item.body) as FileRecord);
+    const recordBytes = recordSource.taken.reduce((sum, item) => sum + Buffer.byteLength(item.body) + 'name'.length + item.name.length, 0) / Math.max(1, recordSource.taken.length);
     const parquetBytes = ['out', measured].flatMap((b) => [...(gcs.buckets.get(b)?.entries() ?? [])]).filter(([name]) => name.startsWith('parquet/')).reduce((sum, [, o]) => sum + o.data.length, 0);
     const compaction = { seconds: (performance.now() - started) / 1000, requests: since(mark), loadJobs: bq.loadJobs.length - loads, parquetBytes };
 
-    // A backlog: the run's records again under new files, put straight into the inbox (their writes are extraction's, counted above).
-    gcs.latencyMs = 0;
+    // A backlog: the run's records again under new files, published to the records topic (their publishes are extraction's, priced above).
+    const backlogRecords = await recordsOf('records-backlog');
+    const backlogInbox = new PubSubRecordInbox(pubsub, 'records-backlog');
+    const publishes: Array<Promise<void>> = [];
     for (let i = 0; i < options.backlog; i++) {
       const template = inboxRecords[i % inboxRecords.length]!;
       const sourceUri = `gs://ingest/backlog/${i}.gif`;
       const record = { ...template, sourceUri, recordKey: `${sourceUri}@1/${template.selection}`, sourceGeneration: '1' };
-      gcs.put('backlog', inboxRecordName(template.selection!, fileKeyOf(sourceUri, '1')), Buffer.from(JSON.stringify(record)), 'application/json');
+      publishes.push(backlogInbox.put(inboxRecordName(template.selection!, fileKeyOf(sourceUri, '1')), JSON.stringify(record)));
     }
-    gcs.latencyMs = options.latencyMs;
+    await Promise.all(publishes);
     mark = gcs.requests.length;
     loads = bq.loadJobs.length;
-    const drained = await runInstance(['compact', 'backlog', 'bench'], { STORAGE_EMULATOR_HOST: gcs.url, BIGQUERY_EMULATOR_HOST: bq.url, GOOGLE_CLOUD_PROJECT: PROJECT });
+    const drained = await runInstance(['compact', 'backlog', 'bench', backlogRecords], {
+      STORAGE_EMULATOR_HOST: gcs.url,
+      PUBSUB_EMULATOR_HOST: emulator.host,
+      BIGQUERY_EMULATOR_HOST: bq.url,
+      GOOGLE_CLOUD_PROJECT: PROJECT,
+    });
+    await subscriber.close();
     const backlog = { records: options.backlog, seconds: drained.wallSeconds, cpuSeconds: drained.cpuSeconds, requests: since(mark), loadJobs: bq.loadJobs.length - loads };
 
     return {
@@ -176,7 +199,7 @@ export async function benchCloud(corpus: string[], options: CloudBenchOptions): 
       sourceBytes: uploads.reduce((sum, u) => sum + u.size, 0),
       latencyMs: options.latencyMs,
       fanOut: fanOutResult,
-      extract: { requests: extractRequests!, runs, packBytes },
+      extract: { requests: extractRequests!, runs, packBytes, records: recordSource.taken.length, recordBytes },
       compaction,
       backlog,
     };
@@ -189,6 +212,21 @@ export async function benchCloud(corpus: string[], options: CloudBenchOptions): 
     await emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A source that keeps what it hands out, so the bench can read the records compaction took. */
+function capturing(source: InboxSource): InboxSource & { taken: InboxItem[] } {
+  const taken: InboxItem[] = [];
+  return {
+    id: source.id,
+    taken,
+    async take(max) {
+      const items = await source.take(max);
+      taken.push(...items);
+      return items;
+    },
+    settle: (ids) => source.settle(ids),
+  };
 }
 
 async function runInstance(workerArgs: string[], peers: Record<string, string>): Promise<Omit<ExtractRun, 'concurrency'>> {

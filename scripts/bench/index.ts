@@ -210,11 +210,11 @@ async function cloud(): Promise<void> {
   const per = (count: number) => fmt(count / n, 2);
   table([
     { step: 'fan-out (an event per file, one for the manifest)', 'object writes': per(r.fanOut.requests.writes), 'class A': per(r.fanOut.requests.classA), 'class B': per(r.fanOut.requests.classB), publishes: per(r.fanOut.published), invocations: per(r.fanOut.invocations) },
-    { step: 'extract', 'object writes': per(r.extract.requests.writes), 'class A': per(r.extract.requests.classA), 'class B': per(r.extract.requests.classB), publishes: '0', invocations: '1' },
+    { step: 'extract (records published to the records topic)', 'object writes': per(r.extract.requests.writes), 'class A': per(r.extract.requests.classA), 'class B': per(r.extract.requests.classB), publishes: per(r.extract.records), invocations: '1' },
     { step: `compaction of the ${n} (and the manifest's entries)`, 'object writes': per(r.compaction.requests.writes), 'class A': per(r.compaction.requests.classA), 'class B': per(r.compaction.requests.classB), publishes: '0', invocations: `${r.compaction.loadJobs} load jobs` },
-    { step: `compaction of a ${r.backlog.records.toLocaleString('en')}-record backlog, per record`, 'object writes': fmt(r.backlog.requests.writes / r.backlog.records, 4), 'class A': fmt(r.backlog.requests.classA / r.backlog.records, 4), 'class B': fmt(r.backlog.requests.classB / r.backlog.records, 4), publishes: '0', invocations: `${r.backlog.loadJobs} load jobs` },
+    { step: `compaction of a ${r.backlog.records.toLocaleString('en')}-record backlog pulled from the records subscription, per record`, 'object writes': fmt(r.backlog.requests.writes / r.backlog.records, 4), 'class A': fmt(r.backlog.requests.classA / r.backlog.records, 4), 'class B': fmt(r.backlog.requests.classB / r.backlog.records, 4), publishes: '0', invocations: `${r.backlog.loadJobs} load jobs` },
   ]);
-  console.log('Requests per file. Deletes (the inbox emptied by compaction) are free and not counted above.\n');
+  console.log(`Cloud Storage requests per file, and Pub/Sub messages published per file. Deletes are free and not counted above. A record message is ${fmt(r.extract.recordBytes / 1024, 1)} KiB.\n`);
   table(
     r.extract.runs.map((run) => ({
       'requests at once': run.concurrency,
@@ -231,7 +231,7 @@ async function cloud(): Promise<void> {
   const shards = COMPACTION_SHARDS.length;
   console.log(
     `Compaction, one instance: ${r.backlog.records.toLocaleString('en')} records in ${fmt(r.backlog.seconds, 1)} s, ${fmt(rate, 0)} records/s (CPU ${fmt((100 * r.backlog.cpuSeconds) / r.backlog.seconds, 0)}% busy). ` +
-      `The ${shards} inbox shards drain side by side, an instance each: ${shards} × ${fmt(rate, 0)} = ${fmt(shards * rate, 0)} records/s, ` +
+      `The ${shards} scheduled runs (one per inbox shard) pull the records subscription side by side, an instance each: ${shards} × ${fmt(rate, 0)} = ${fmt(shards * rate, 0)} records/s, ` +
       `so a 1,000,000-record backlog takes 1,000,000 / ${fmt(shards * rate, 0)} = ${fmt(1e6 / (shards * rate) / 60, 1)} minutes (one instance alone: ${fmt(1e6 / rate / 60, 1)}).\n`,
   );
   const best = [...r.extract.runs].sort((a, b) => a.wallSeconds - b.wallSeconds)[0]!;

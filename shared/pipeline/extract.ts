@@ -17,13 +17,15 @@ import { encodePng } from '../media/png.ts';
 import { chooseSelector } from '../selectors/choice.ts';
 import { decodeRequest, type ExtractRequest, type MessagePublishedData, type SelectorChoice } from './events.ts';
 import { outputsOf, recordFailure, writeFileOutputs } from './outputs.ts';
-import { PermanentError, isTransient, uriOf, type ObjectInfo, type ObjectStore } from './ports.ts';
+import { PermanentError, isTransient, uriOf, type ObjectInfo, type ObjectStore, type RecordInbox } from './ports.ts';
 import { RejectionCode, requestRecord, type FileRecord, type RecordStatus } from './records.ts';
 import { selectionOf } from './selection.ts';
 
 export interface ExtractDeps {
   store: ObjectStore;
   outputBucket: string;
+  /** Where records wait for compaction; the output bucket's inbox by default. */
+  inbox?: RecordInbox;
   /** Engine options for requests that name no selector: defaults, limits, size. */
   engine?: ExtractOptions;
   tmpDir?: string;

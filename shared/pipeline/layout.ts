@@ -10,8 +10,12 @@
  *   runs side by side.
  * - `batches/<batch>.json`: a manifest whose fan-out finished.
  * - `compaction/open/<shard>/<run>.json`: a run's intent, written before its
- *   loads and deleted after its inbox deletes, so a killed run is finished,
- *   not repeated.
+ *   loads and deleted once its items left the inbox, so a killed run is
+ *   finished, not repeated.
+ * - `compaction/loaded/<run>.json`: items of a finished run that their source
+ *   could not remove (a subscription redelivers what a killed run pulled);
+ *   they are dropped when they come back, until Pub/Sub's retention has
+ *   passed.
  * - `parquet/<table>/dt=<day>/<run>.parquet`: what each run loaded.
  */
 import { createHash } from 'node:crypto';
@@ -39,9 +43,9 @@ export function inboxPrefix(shard: string): string {
 /** Every inbox object that is a file's record, whatever its shard. */
 export const INBOX_FILE_RECORD = /^inbox\/\d+\/files\//;
 
-export function openRunsPrefix(shard: string): string {
-  return `compaction/open/${shard}/`;
-}
+export const OPEN_RUNS_PREFIX = 'compaction/open/';
+
+export const LOADED_RUNS_PREFIX = 'compaction/loaded/';
 
 /** 80 bits of SHA-256 over a file's URI and generation: collisions stay below 1e-12 at a billion files. */
 export function fileKeyOf(sourceUri: string, generation: string): string {
@@ -76,5 +80,9 @@ export function parquetName(table: string, day: string, runId: string): string {
 }
 
 export function openRunName(shard: string, runId: string): string {
-  return `${openRunsPrefix(shard)}${runId}.json`;
+  return `${OPEN_RUNS_PREFIX}${shard}/${runId}.json`;
+}
+
+export function loadedRunName(runId: string): string {
+  return `${LOADED_RUNS_PREFIX}${runId}.json`;
 }

@@ -1,20 +1,24 @@
 /**
- * What one file leaves in the output bucket: its record in the inbox, then its
- * pack (key frames and the record). Two writes, in that order: the pack is the
+ * What one file leaves behind: its record in the inbox (a message on the
+ * records topic in the cloud, an inbox object locally), then its pack in the
+ * output bucket (key frames and the record). In that order: the pack is the
  * mark that a file is done, so it must never exist without its record having
  * reached the inbox. Written side by side, a pack could land while its record
  * failed, and the retry would stop at the pack with the row lost.
  */
 import { fileKeyOf, inboxRecordName, packName } from './layout.ts';
 import { buildPack, packRanges } from './pack.ts';
-import { uriOf, type ObjectRef, type ObjectStore } from './ports.ts';
+import { uriOf, type ObjectRef, type ObjectStore, type RecordInbox } from './ports.ts';
 import { PipelineCode, requestRecord, type FileRecord } from './records.ts';
 import { selectionOf } from './selection.ts';
+import { StoreRecordInbox } from './store-inbox.ts';
 import type { ExtractRequest } from './events.ts';
 
 export interface OutputDeps {
   store: ObjectStore;
   outputBucket: string;
+  /** Where records wait for compaction; the output bucket's inbox by default. */
+  inbox?: RecordInbox;
   now?: () => Date;
 }
 
@@ -30,7 +34,7 @@ export async function writeFileOutputs(deps: OutputDeps, record: FileRecord, png
   const complete: FileRecord = { ...record, packUri: pngs.length > 0 ? uriOf(pack) : null, keyFrameRanges: packRanges(pngs) };
   const json = JSON.stringify(complete);
   const bytes = await buildPack(pngs, json);
-  await deps.store.writeIfAbsent(inbox, json, 'application/json');
+  await (deps.inbox ?? new StoreRecordInbox(deps.store, deps.outputBucket)).put(inbox.name, json);
   return deps.store.writeIfAbsent(pack, bytes, 'application/x-tar');
 }
 

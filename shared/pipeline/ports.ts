@@ -1,7 +1,7 @@
 /**
- * The three small interfaces the pipeline runs on. Each has a local
- * implementation (folders, an in-process queue, DuckDB) and a cloud one
- * (Cloud Storage, Pub/Sub, BigQuery); the steps see only these.
+ * The small interfaces the pipeline runs on. Each has a local implementation
+ * (folders, an in-process queue, DuckDB) and a cloud one (Cloud Storage,
+ * Pub/Sub, BigQuery); the steps see only these.
  */
 import type { Readable } from 'node:stream';
 import { CodedError } from '../errors.ts';
@@ -42,6 +42,38 @@ export interface Publisher {
   publish(data: Buffer, attributes: Record<string, string>): Promise<void>;
   /** Resolves once everything published so far has been sent. */
   flush(): Promise<void>;
+}
+
+/**
+ * Where a file's record waits for compaction. Locally and by default it is an
+ * object in the output bucket's inbox; in the cloud it is a Pub/Sub message,
+ * which costs a tenth of an object write and needs no read to collect.
+ */
+export interface RecordInbox {
+  /** Resolves once the record is durably queued. `name` is its inbox name (layout.ts), which identifies it. */
+  put(name: string, body: string): Promise<void>;
+}
+
+/** One record as compaction takes it: `id` names it in this source for as long as it waits. */
+export interface InboxItem {
+  id: string;
+  /** Sorts a batch, so its Parquet does not depend on which read finished first. */
+  name: string;
+  body: string;
+}
+
+/** Where compaction takes records from: one inbox shard in the bucket, or the records subscription. */
+export interface InboxSource {
+  /** Names the source's intents: `compaction/open/<id>/`. */
+  readonly id: string;
+  /** Up to `max` waiting items, or fewer when fewer wait. Taken items are not taken again by this run. */
+  take(max: number): Promise<InboxItem[]>;
+  /**
+   * Removes loaded items for good. Returns the ids it could not remove: a
+   * subscription can acknowledge only what this process pulled, so a killed
+   * run's items come back, and compaction must recognise them.
+   */
+  settle(ids: readonly string[]): Promise<string[]>;
 }
 
 export interface LoadJob {

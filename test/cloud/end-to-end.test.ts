@@ -19,6 +19,7 @@ import { waitFor } from '../support/wait.ts';
 
 const peers = useCloudPeers();
 const TOPIC = `extract-requests-e2e-${Date.now().toString(36)}`;
+const RECORDS = `records-e2e-${Date.now().toString(36)}`;
 const DATASET = 'framesift_e2e';
 const INGEST = 'e2e-ingest';
 const OUTPUT = 'e2e-output';
@@ -46,10 +47,14 @@ describe('the cloud path on one machine, in every upload order', () => {
       FRAMESIFT_OUTPUT_BUCKET: OUTPUT,
       FRAMESIFT_TOPIC: TOPIC,
       FRAMESIFT_DATASET: DATASET,
+      FRAMESIFT_RECORDS_TOPIC: RECORDS,
+      FRAMESIFT_RECORDS_SUBSCRIPTION: `projects/${PROJECT}/subscriptions/${RECORDS}-compaction`,
     };
     const names = ['fanout', 'extract', 'compact'];
     const started = await Promise.all(names.map((name) => startFunctionServer(name, env)));
     names.forEach((name, i) => (servers[name] = started[i]!));
+    const [records] = await peers.pubsub.createTopic(RECORDS);
+    await records.createSubscription(`${RECORDS}-compaction`, { ackDeadlineSeconds: 600 });
     const [topic] = await peers.pubsub.createTopic(TOPIC);
     await topic.createSubscription(`${TOPIC}-push`, { pushConfig: { pushEndpoint: `${servers.extract!.url}projects/${PROJECT}/topics/${TOPIC}` }, ackDeadlineSeconds: 60 });
     warehouse = new BigQueryWarehouse(peers.bigquery, DATASET);
@@ -81,6 +86,9 @@ describe('the cloud path on one machine, in every upload order', () => {
     const [rejected] = await warehouse.query(`SELECT gif_id, error_code FROM ${DATASET}.gifs WHERE status = 'rejected' AND manifest_uri LIKE '%media-first%'`);
     expect(rejected).toEqual({ gif_id: SCENARIO_BAD_LINE.split(':')[0], error_code: 'INVALID_ID' });
     expect(objects('inbox/')).toEqual([]);
+    // The files' records came on the records topic: the bucket's inbox only ever held the rejected line and the entries.
+    const inboxWrites = peers.gcs.writes.filter((w) => w.bucket === OUTPUT && w.name.startsWith('inbox/')).map((w) => w.name.split('/')[2]);
+    expect(inboxWrites.sort()).toEqual(['entries', 'rejected']);
   });
 
   it('a manifest first: its files show as MISSING_FILE until they arrive, then as one described row each', async () => {

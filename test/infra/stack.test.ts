@@ -101,6 +101,21 @@ describe('framesift stack', () => {
     expect(named('extract-dead-letter-inspect').inputs).toMatchObject({ topic: `projects/${PROJECT}/topics/framesift-extract-dead-letter` });
   });
 
+  it('carries records from extraction to compaction on a pull subscription that outlasts a batch and a week', () => {
+    expect(named('records-compaction').inputs).toMatchObject({
+      topic: `projects/${PROJECT}/topics/framesift-records`,
+      ackDeadlineSeconds: 600,
+      messageRetentionDuration: '604800s',
+      enableExactlyOnceDelivery: true,
+    });
+    expect(named('records-compaction').inputs).not.toHaveProperty('pushConfig');
+    for (const target of ['extract', 'compact']) {
+      expect(named(target).inputs).toMatchObject({
+        serviceConfig: { environmentVariables: { FRAMESIFT_RECORDS_TOPIC: 'framesift-records', FRAMESIFT_RECORDS_SUBSCRIPTION: `projects/${PROJECT}/subscriptions/framesift-records-compaction` } },
+      });
+    }
+  });
+
   it('grants exactly the least-privilege set', () => {
     const sa = (id: string) => `serviceAccount:framesift-${id}@${PROJECT}.iam.gserviceaccount.com`;
     const ingest = named('ingest-bucket').inputs.name;
@@ -126,6 +141,8 @@ describe('framesift stack', () => {
         `shared-media roles/storage.objectViewer ${sa('extract')}`,
         `${output} roles/storage.objectViewer ${sa('extract')}`,
         `${output} roles/storage.objectCreator ${sa('extract')}`,
+        `framesift-records roles/pubsub.publisher ${sa('extract')}`,
+        `framesift-records-compaction roles/pubsub.subscriber ${sa('compact')}`,
         `${output} roles/storage.objectUser ${sa('compact')}`,
         `project ${PROJECT} roles/bigquery.jobUser ${sa('compact')}`,
         `framesift_data roles/bigquery.dataEditor ${sa('compact')}`,

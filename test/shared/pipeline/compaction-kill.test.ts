@@ -12,36 +12,12 @@ import { inboxEntriesName, inboxRejectionName } from '../../../shared/pipeline/l
 import type { ObjectStore, Warehouse } from '../../../shared/pipeline/ports.ts';
 import type { ManifestEntriesChunk } from '../../../shared/pipeline/records.ts';
 import { failedRecord, inboxNameOf } from '../../support/records.ts';
+import { Killed, killSwitch, killableStore, killableWarehouse } from '../../support/killable.ts';
 import { tempDir } from '../../support/tmp.ts';
 
-class Killed extends Error {}
-
-/** Counts every call in and out; throws at the chosen one, as a killed instance stops. */
 function killable(store: ObjectStore, warehouse: Warehouse, killAt: number) {
-  let step = 0;
-  const tick = () => {
-    if (++step === killAt) throw new Killed(`killed at step ${killAt}`);
-  };
-  const around = async <T>(call: () => Promise<T>): Promise<T> => {
-    tick();
-    const value = await call();
-    tick();
-    return value;
-  };
-  const wrapped: ObjectStore = {
-    stat: (ref) => around(() => store.stat(ref)),
-    read: (ref) => around(() => store.read(ref)),
-    download: (ref, path) => around(() => store.download(ref, path)),
-    writeIfAbsent: (ref, data, type) => around(() => store.writeIfAbsent(ref, data, type)),
-    replace: (ref, data, type) => around(() => store.replace(ref, data, type)),
-    delete: (ref) => around(() => store.delete(ref)),
-    createReadStream: (ref) => store.createReadStream(ref),
-    async *list(bucket, prefix) {
-      tick();
-      yield* store.list(bucket, prefix);
-    },
-  };
-  return { store: wrapped, warehouse: { load: (table, uris, job) => around(() => warehouse.load(table, uris, job)) } satisfies Warehouse, steps: () => step };
+  const kill = killSwitch(killAt);
+  return { store: killableStore(store, kill), warehouse: killableWarehouse(warehouse, kill), steps: kill.steps };
 }
 
 async function seed(store: FolderStore): Promise<void> {
