@@ -31,7 +31,10 @@ export interface StackSettings {
 }
 
 const FUNCTION_DEFAULTS: StackSettings['functions'] = {
-  fanout: { memory: '512Mi', cpu: '1', timeoutSeconds: 540, concurrency: 1, maxInstances: 10 },
+  // Sixteen events per instance: a media file's event is one publish, so an instance mostly waits on
+  // Pub/Sub, and sixteen waits share one instance's time (npm run bench -- --only cloud). A manifest's
+  // fan-out streams, with its publishes in flight bounded per instance (pubsub-publisher.ts).
+  fanout: { memory: '512Mi', cpu: '1', timeoutSeconds: 540, concurrency: 16, maxInstances: 10 },
   // Four requests per instance: their Cloud Storage waits overlap with each other's decoding, so one
   // vCPU extracts 1.5× the files per second of one request at a time (npm run bench -- --only cloud);
   // eight gain nothing more. Four decodes peak near 160 MB, far inside 1 GiB.

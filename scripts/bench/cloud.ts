@@ -21,6 +21,7 @@ import { GcsStore } from '../../shared/adapters/gcp/gcs-store.ts';
 import { PubSubInboxSource, PubSubRecordInbox } from '../../shared/adapters/gcp/pubsub-inbox.ts';
 import { PubSubPublisher } from '../../shared/adapters/gcp/pubsub-publisher.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
+import { mapConcurrently } from '../../shared/pipeline/concurrently.ts';
 import type { ExtractRequest } from '../../shared/pipeline/events.ts';
 import { fanOut } from '../../shared/pipeline/fan-out.ts';
 import { fileKeyOf, inboxRecordName } from '../../shared/pipeline/layout.ts';
@@ -30,6 +31,7 @@ import { DECODER_PROCESS_ENV } from '../../shared/runtime.ts';
 import { BigQueryStandIn } from '../lib/bigquery-standin.ts';
 import { GcsStandIn, type RecordedRequest } from '../lib/gcs-standin.ts';
 import { startPubSubEmulator } from '../lib/pubsub-emulator.ts';
+import { FANOUT_CONCURRENCY } from './cloud-cost.ts';
 import { PINNED } from './processes.ts';
 
 const exec = promisify(execFile);
@@ -132,7 +134,8 @@ export async function benchCloud(corpus: string[], options: CloudBenchOptions): 
     const publisher = countingPublisher(new PubSubPublisher(pubsub, 'extract-requests'));
     let mark = gcs.requests.length;
     let started = performance.now();
-    for (const event of events) await fanOut(event, { store, publisher, outputBucket: 'out' });
+    // One fan-out instance, served events as Cloud Run gives them: the stack's concurrency at once.
+    await mapConcurrently(events, FANOUT_CONCURRENCY, (event) => fanOut(event, { store, publisher, outputBucket: 'out' }));
     const fanOutResult = { seconds: (performance.now() - started) / 1000, requests: since(mark), published: publisher.messages, publishedBytes: publisher.bytes, invocations: events.length };
     while (requests.length < options.files) await new Promise((resolve) => setTimeout(resolve, 50));
     await subscription.close();

@@ -60,7 +60,14 @@ export class GcsStore implements ObjectStore {
 
   async download(ref: ObjectRef, path: string): Promise<void> {
     try {
-      await this.#file(ref).download({ destination: path });
+      // Media is checked against its MD5, which OpenSSL hashes: the client's default, CRC32C in JavaScript,
+      // cost 6% of extraction's CPU (a profile of 60 corpus GIFs). A composite upload has no MD5; it gets CRC32C.
+      await this.#file(ref)
+        .download({ destination: path, validation: 'md5' })
+        .catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== 'MD5_NOT_AVAILABLE') throw error;
+          return this.#file(ref).download({ destination: path, validation: 'crc32c' });
+        });
     } catch (error) {
       rethrow(error, `download gs://${ref.bucket}/${ref.name}`);
     }
