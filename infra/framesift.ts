@@ -103,6 +103,8 @@ export function framesift(settings: StackSettings, source: FunctionSource) {
     deadLetterTopic: topics.deadLetter.name,
     deadLetterSubscription: topics.deadLetterInspect.name,
     compactTopic: topics.compact.name,
+    recordsTopic: topics.records.name,
+    recordsSubscription: topics.recordsPull.name,
     dataset: warehouse.dataset.datasetId,
     gifsTable: pulumi.interpolate`${project}.${warehouse.dataset.datasetId}.${warehouse.views.gifs.tableId}`,
     keyFramesTable: pulumi.interpolate`${project}.${warehouse.dataset.datasetId}.${warehouse.views.key_frames.tableId}`,

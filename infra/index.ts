@@ -15,4 +15,4 @@ writeFileSync(archivePath, archive.bytes);
 
 const stack = framesift(readSettings(), { bucketObjectName: `functions/${archive.sha256}.zip`, asset: new pulumi.asset.FileAsset(archivePath) });
 
-export const { project, region, ingestBucket, outputBucket, topic, deadLetterTopic, deadLetterSubscription, compactTopic, dataset, gifsTable, keyFramesTable, functions, environment, uploadCommand, queryCommand } = stack;
+export const { project, region, ingestBucket, outputBucket, topic, deadLetterTopic, deadLetterSubscription, compactTopic, recordsTopic, recordsSubscription, dataset, gifsTable, keyFramesTable, functions, environment, uploadCommand, queryCommand } = stack;

@@ -29,6 +29,7 @@ export class PubSubPublisher implements Publisher {
   readonly #maxOutstanding: number;
   readonly #inFlight = new Set<Promise<unknown>>();
   #failure: unknown;
+  #flushing: Promise<void> | undefined;
 
   constructor(pubsub: PubSub, topicName: string, options: PubSubPublisherOptions = {}) {
     this.#topic = pubsub.topic(topicName, {
@@ -52,7 +53,10 @@ export class PubSubPublisher implements Publisher {
 
   /** Sends what is batched, waits for every acknowledgement, and fails if any publish failed. */
   async flush(): Promise<void> {
-    await this.#topic.flush();
+    // Callers serving events side by side share one flush of the topic (each would add a listener to its queue);
+    // each then waits for every publish in flight, which covers its own.
+    this.#flushing ??= this.#topic.flush().finally(() => (this.#flushing = undefined));
+    await this.#flushing;
     await Promise.all(this.#inFlight);
     if (this.#failure) {
       const failure = this.#failure;
