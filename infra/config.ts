@@ -27,6 +27,8 @@ export interface StackSettings {
   compactSchedule: string;
   maxDeliveryAttempts: number;
   forceDestroy: boolean;
+  /** Keep the functions' INFO and successful request logs in Cloud Logging (they are billed per GiB). */
+  keepInfoLogs: boolean;
   functions: { fanout: FunctionSettings; extract: FunctionSettings; compact: FunctionSettings };
 }
 
@@ -65,6 +67,7 @@ export function readSettings(): StackSettings {
     compactSchedule: config.get('compactSchedule') ?? '*/10 * * * *',
     maxDeliveryAttempts: config.getNumber('maxDeliveryAttempts') ?? 5,
     forceDestroy: config.getBoolean('forceDestroy') ?? false,
+    keepInfoLogs: config.getBoolean('keepInfoLogs') ?? false,
     functions: { fanout: functionSettings('fanout'), extract: functionSettings('extract'), compact: functionSettings('compact') },
   };
 }

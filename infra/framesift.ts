@@ -29,6 +29,7 @@ export const REQUIRED_APIS = [
   'storage.googleapis.com',
   'iam.googleapis.com',
   'cloudresourcemanager.googleapis.com',
+  'logging.googleapis.com',
 ];
 
 /** Pub/Sub's longest ack deadline; a push ack is the HTTP answer, so it must outlast extraction. */
@@ -93,6 +94,7 @@ export function framesift(settings: StackSettings, source: FunctionSource) {
   const invokers = allowInvoker(settings, accounts.invoker, { fanout, extract, compact });
   pushToExtract(settings, name, { topics, agents, invoker: accounts.invoker, extract, dependsOn: invokers });
   scheduleCompaction(settings, name, topics.compact, apis);
+  if (!settings.keepInfoLogs) excludeInfoLogs(name, [fanout, extract, compact], apis);
 
   return {
     project,
@@ -404,6 +406,24 @@ function pushToExtract(
   new gcp.pubsub.TopicIAMMember('pubsub-agent-dead-letters', { topic: on.topics.deadLetter.name, role: 'roles/pubsub.publisher', member: on.agents.pubsub });
   new gcp.pubsub.SubscriptionIAMMember('pubsub-agent-acks-source', { subscription: subscription.name, role: 'roles/pubsub.subscriber', member: on.agents.pubsub });
   return subscription;
+}
+
+/**
+ * Every file would leave four INFO entries in Cloud Logging (a request log and a line of its own
+ * from fanout and from extract), billed as ingested logs; its row in BigQuery says the same. They
+ * are left out of the _Default sink; warnings and errors (retries, 4xx and 5xx answers) are kept.
+ */
+function excludeInfoLogs(name: (s: string) => string, functions: gcp.cloudfunctionsv2.Function[], apis: pulumi.Resource[]): gcp.logging.ProjectExclusion {
+  const services = pulumi.all(functions.map((f) => f.name)).apply((names) => names.map((n) => `"${n}"`).join(' OR '));
+  return new gcp.logging.ProjectExclusion(
+    'function-info-logs',
+    {
+      name: name('function-info-logs'),
+      description: "framesift functions' INFO and successful request logs: each file's row in BigQuery says the same",
+      filter: pulumi.interpolate`resource.type="cloud_run_revision" AND resource.labels.service_name=(${services}) AND severity<=INFO`,
+    },
+    { dependsOn: apis },
+  );
 }
 
 // Compaction on a schedule, one tick per inbox shard, so the shards drain side by side: eight shards at

@@ -22,7 +22,7 @@ beforeAll(async () => {
 describe('framesift stack', () => {
   it('enables every API the pipeline needs', () => {
     expect(ofType('gcp:projects/service:Service').map((r) => r.inputs.service).sort()).toEqual(
-      ['artifactregistry', 'bigquery', 'cloudbuild', 'cloudfunctions', 'cloudresourcemanager', 'cloudscheduler', 'eventarc', 'iam', 'pubsub', 'run', 'storage'].map((s) => `${s}.googleapis.com`),
+      ['artifactregistry', 'bigquery', 'cloudbuild', 'cloudfunctions', 'cloudresourcemanager', 'cloudscheduler', 'eventarc', 'iam', 'logging', 'pubsub', 'run', 'storage'].map((s) => `${s}.googleapis.com`),
     );
   });
 
@@ -99,6 +99,11 @@ describe('framesift stack', () => {
       messageRetentionDuration: '604800s',
     });
     expect(named('extract-dead-letter-inspect').inputs).toMatchObject({ topic: `projects/${PROJECT}/topics/framesift-extract-dead-letter` });
+  });
+
+  it("leaves the functions' INFO and successful request logs out of Cloud Logging, and keeps their warnings and errors", () => {
+    const { filter } = named('function-info-logs').inputs as { filter: string };
+    expect(filter).toBe('resource.type="cloud_run_revision" AND resource.labels.service_name=("framesift-fanout" OR "framesift-extract" OR "framesift-compact") AND severity<=INFO');
   });
 
   it('carries records from extraction to compaction on a pull subscription that outlasts a batch and a week', () => {
