@@ -36,6 +36,7 @@ export function costPerMillion(r: CloudBenchResult, run: ExtractRun, extractShap
   const requestBytes = (r.fanOut.published / n) * (messageBytes + Math.max(price.PUBSUB_MIN_BYTES_PER_REQUEST, messageBytes));
   // A record is published on its own at worst (billed at least 1,000 bytes) and pulled a thousand to a request.
   const recordBytes = (r.extract.records / n) * (Math.max(price.PUBSUB_MIN_BYTES_PER_REQUEST, r.extract.recordBytes) + r.extract.recordBytes);
+  const eventBytes = (r.fanOut.invocations / n) * price.PUBSUB_MIN_BYTES_PER_REQUEST;
   const storedBytes = (r.extract.packBytes + r.compaction.parquetBytes) / n;
   const invocations = r.fanOut.invocations / n + 1;
   return [
@@ -44,10 +45,13 @@ export function costPerMillion(r: CloudBenchResult, run: ExtractRun, extractShap
     { item: 'Cloud Storage, outputs kept one month', perFile: `${(storedBytes / 1024).toFixed(0)} KiB`, dollarsPerMillion: perMillion((storedBytes / GB) * price.GCS_STANDARD_GB_MONTH) },
     { item: 'Pub/Sub: requests published and pushed', perFile: `${(requestBytes / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((requestBytes / TIB) * price.PUBSUB_PER_TIB) },
     { item: 'Pub/Sub: records published and pulled', perFile: `${(recordBytes / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((recordBytes / TIB) * price.PUBSUB_PER_TIB) },
+    // Eventarc carries each storage event to fan-out over a Pub/Sub topic of its own: a publish and a push, each billed as at least 1,000 bytes.
+    { item: "Pub/Sub: Eventarc's storage events (at least)", perFile: `${((eventBytes * 2) / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion(((eventBytes * 2) / TIB) * price.PUBSUB_PER_TIB) },
     { item: `extract instance time (concurrency ${run.concurrency}, ${extractShape.vcpu} vCPU, ${extractShape.memoryGiB} GiB)`, perFile: `${((run.wallSeconds / n) * 1000).toFixed(0)} ms`, dollarsPerMillion: perMillion((run.wallSeconds / n) * instanceSecond(extractShape)) },
     { item: `fan-out instance time (${FANOUT_CONCURRENCY} events at once)`, perFile: `${((r.fanOut.seconds / n) * 1000).toFixed(1)} ms`, dollarsPerMillion: perMillion((r.fanOut.seconds / n) * instanceSecond(SHAPES.fanout)) },
     { item: 'compaction instance time', perFile: `${(compactionPerRecord.seconds * 1000).toFixed(2)} ms`, dollarsPerMillion: perMillion(compactionPerRecord.seconds * instanceSecond(SHAPES.compact)) },
     { item: 'function requests', perFile: invocations.toFixed(2), dollarsPerMillion: invocations * price.RUN_PER_MILLION_REQUESTS },
+    { item: "Cloud Logging (the stack excludes INFO and successful request logs; keepInfoLogs)", perFile: 'excluded', dollarsPerMillion: 0 },
     { item: 'BigQuery loads (free) and storage, one month', perFile: `${(r.compaction.parquetBytes / n / 1024).toFixed(1)} KiB`, dollarsPerMillion: perMillion((r.compaction.parquetBytes / n / 1024 ** 3) * price.BIGQUERY_STORAGE_GIB_MONTH) },
   ];
 }

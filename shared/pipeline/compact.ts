@@ -109,7 +109,7 @@ export async function compact(deps: CompactDeps): Promise<CompactResult> {
   const sourceOf = (shard: string) => new MergedSource(shard, [new StoreInboxShard(deps.store, deps.outputBucket, shard, concurrency), ...(deps.sources ?? [])]);
 
   // Any run finishes any killed batch, whatever its shard: its records may come back to this run from the subscription.
-  for (const { batch } of await openBatches(deps)) {
+  for (const batch of await openBatches(deps)) {
     if (nowOf(deps).getTime() - Date.parse(batch.openedAt) < (deps.openBatchAgeMs ?? 0)) continue;
     await finishBatch(batch, sourceOf(batch.source), deps);
     result.runIds.push(batch.runId);
@@ -141,21 +141,22 @@ export async function compact(deps: CompactDeps): Promise<CompactResult> {
   return result;
 }
 
-async function openBatches(deps: CompactDeps): Promise<Array<{ batch: OpenBatch }>> {
-  const batches: Array<{ batch: OpenBatch }> = [];
-  for await (const open of deps.store.list(deps.outputBucket, OPEN_RUNS_PREFIX)) {
-    batches.push({ batch: JSON.parse((await deps.store.read(open)).toString('utf8')) as OpenBatch });
-  }
+async function openBatches(deps: CompactDeps): Promise<OpenBatch[]> {
+  const batches: OpenBatch[] = [];
+  for await (const open of deps.store.list(deps.outputBucket, OPEN_RUNS_PREFIX)) batches.push(JSON.parse((await deps.store.read(open)).toString('utf8')) as OpenBatch);
   return batches;
 }
 
 /**
- * Ids that runs have committed to: in loaded marks (finished, but not removed
- * from their source) and in open batches. Read before each batch, so an item
- * redelivered at any moment is never loaded twice. Marks past the
+ * Ids that runs have committed to: in open batches, and in loaded marks
+ * (finished, but not removed from their source). Read before each batch, so an
+ * item redelivered at any moment is never loaded twice. Open batches are read
+ * first: a batch being finished writes its mark before it closes, so an id
+ * moving from one to the other is seen in at least one. Marks past the
  * redelivery window are deleted.
  */
 async function claimedIds(deps: CompactDeps): Promise<{ loaded: Set<string>; open: Set<string> }> {
+  const open = new Set((await openBatches(deps)).flatMap((batch) => batch.inbox));
   const loaded = new Set<string>();
   const now = nowOf(deps);
   for await (const object of deps.store.list(deps.outputBucket, LOADED_RUNS_PREFIX)) {
@@ -163,7 +164,6 @@ async function claimedIds(deps: CompactDeps): Promise<{ loaded: Set<string>; ope
     if (now.getTime() - Date.parse(mark.loadedAt) > (deps.redeliveryWindowMs ?? DEFAULT_REDELIVERY_WINDOW_MS)) await deps.store.delete(object);
     else for (const id of mark.ids) loaded.add(id);
   }
-  const open = new Set((await openBatches(deps)).flatMap(({ batch }) => batch.inbox));
   return { loaded, open };
 }
 

@@ -90,3 +90,48 @@ describe('compaction killed midway', () => {
     }
   });
 });
+
+describe('an open batch of a run that may still be going', () => {
+  it('is left to that run until it is older than the timeout, then finished by the next', async () => {
+    const { store, warehouse, state } = await world('young');
+    const openBatches = async () => {
+      const names = [];
+      for await (const object of store.list('out', 'compaction/open/')) names.push(object.name);
+      return names;
+    };
+    // Kill the first run at the first step that leaves an open batch behind.
+    for (let killAt = 1; (await openBatches()).length === 0; killAt++) {
+      const doomed = killable(store, warehouse, killAt);
+      await expect(compact({ store: doomed.store, warehouse: doomed.warehouse, outputBucket: 'out', concurrency: 1 })).rejects.toThrow(Killed);
+    }
+    const [open] = await openBatches();
+    const held = (JSON.parse((await store.read({ bucket: 'out', name: open! })).toString()) as { inbox: string[] }).inbox.length;
+    const opened = Date.now();
+    const hourLater = await compact({ store, warehouse, outputBucket: 'out', openBatchAgeMs: 2 * 3600_000, now: () => new Date(opened + 3600_000) });
+    // Its items are in its intent: this run neither finishes the batch nor loads them, only the others.
+    expect(held).toBeGreaterThan(0);
+    expect(hourLater).toMatchObject({ resumed: 0, records: 5 - held });
+    expect(await openBatches()).toEqual([open]);
+    const later = await compact({ store, warehouse, outputBucket: 'out', openBatchAgeMs: 2 * 3600_000, now: () => new Date(opened + 3 * 3600_000) });
+    expect(later).toMatchObject({ resumed: 1 });
+    expect(await openBatches()).toEqual([]);
+    expect(await state()).toEqual(LOADED);
+    await warehouse.close();
+  });
+});
+
+describe('what a finished run could not remove from its source', () => {
+  it('is remembered for the redelivery window, then forgotten', async () => {
+    const { store, warehouse } = await world('marks');
+    const now = Date.parse('2026-06-10T00:00:00Z');
+    const mark = (runId: string, daysAgo: number) =>
+      store.writeIfAbsent({ bucket: 'out', name: `compaction/loaded/${runId}.json` }, JSON.stringify({ runId, loadedAt: new Date(now - daysAgo * 86_400_000).toISOString(), ids: [`records:${runId}`] }), 'application/json');
+    await mark('old', 8);
+    await mark('recent', 6);
+    await compact({ store, warehouse, outputBucket: 'out', now: () => new Date(now) });
+    const left = [];
+    for await (const object of store.list('out', 'compaction/loaded/')) left.push(object.name);
+    expect(left).toEqual(['compaction/loaded/recent.json']);
+    await warehouse.close();
+  });
+});
