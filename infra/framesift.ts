@@ -154,32 +154,22 @@ function createBuckets(settings: StackSettings, name: (s: string) => string, api
 type Topics = ReturnType<typeof createTopics>;
 
 function createTopics(name: (s: string) => string, apis: pulumi.Resource[]) {
+  // What compaction pulls: kept a week (Pub/Sub's longest), and never expiring while unused.
+  const pullSubscription = (id: string, topic: gcp.pubsub.Topic, args: Partial<gcp.pubsub.SubscriptionArgs>) =>
+    new gcp.pubsub.Subscription(id, { name: name(id), topic: topic.id, messageRetentionDuration: '604800s', expirationPolicy: { ttl: '' }, ...args });
   // One request per file; extraction reads it by push.
   const requests = new gcp.pubsub.Topic('extract-requests', { name: name('extract-requests'), messageRetentionDuration: '86400s' }, { dependsOn: apis });
   // Requests that failed every delivery attempt.
   const deadLetter = new gcp.pubsub.Topic('extract-dead-letter', { name: name('extract-dead-letter'), messageRetentionDuration: '604800s' }, { dependsOn: apis });
   // Failures wait here; compaction turns each into a failed row that SQL can see.
-  const deadLetterInspect = new gcp.pubsub.Subscription('extract-dead-letter-inspect', {
-    name: name('extract-dead-letter-inspect'),
-    topic: deadLetter.id,
-    ackDeadlineSeconds: 60,
-    messageRetentionDuration: '604800s',
-    expirationPolicy: { ttl: '' },
-  });
+  const deadLetterInspect = pullSubscription('extract-dead-letter-inspect', deadLetter, { ackDeadlineSeconds: 60 });
   // Cloud Scheduler's ticks for compaction.
   const compact = new gcp.pubsub.Topic('compact-ticks', { name: name('compact-ticks') }, { dependsOn: apis });
   // Each file's record, from extraction to compaction: a message costs a tenth of an object write, and needs no read to collect.
   const records = new gcp.pubsub.Topic('records', { name: name('records') }, { dependsOn: apis });
   // Compaction pulls it in batches. The ack deadline outlasts a batch; exactly-once delivery keeps acknowledged records from coming back,
   // and the retention is the redelivery window compaction remembers loaded records for (compact.ts).
-  const recordsPull = new gcp.pubsub.Subscription('records-compaction', {
-    name: name('records-compaction'),
-    topic: records.id,
-    ackDeadlineSeconds: 600,
-    messageRetentionDuration: '604800s',
-    expirationPolicy: { ttl: '' },
-    enableExactlyOnceDelivery: true,
-  });
+  const recordsPull = pullSubscription('records-compaction', records, { ackDeadlineSeconds: 600, enableExactlyOnceDelivery: true });
   return { requests, deadLetter, deadLetterInspect, compact, records, recordsPull };
 }
 

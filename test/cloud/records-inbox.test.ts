@@ -5,19 +5,13 @@
  * turn, its pulled messages then redelivered (as when their ack deadline
  * passes), and run again, loses no row and doubles none.
  */
-import { join } from 'node:path';
 import { v1, type PubSub } from '@google-cloud/pubsub';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PubSubInboxSource, PubSubRecordInbox } from '../../shared/adapters/gcp/pubsub-inbox.ts';
-import { DuckDbWarehouse } from '../../shared/adapters/local/duckdb-warehouse.ts';
-import { FolderStore } from '../../shared/adapters/local/folder-store.ts';
 import { compact } from '../../shared/pipeline/compact.ts';
-import { inboxEntriesName, inboxRejectionName } from '../../shared/pipeline/layout.ts';
-import type { ManifestEntriesChunk } from '../../shared/pipeline/records.ts';
 import { PROJECT, useCloudPeers } from '../support/cloud.ts';
 import { killSwitch, killableStore, killableSubscriber, killableWarehouse, wasKilled } from '../support/killable.ts';
-import { failedRecord, inboxNameOf } from '../support/records.ts';
-import { tempDir } from '../support/tmp.ts';
+import { LOADED, compactionWorld } from '../support/compaction-world.ts';
 
 const peers = useCloudPeers();
 /** Short, so each run's last, empty pull ends quickly. */
@@ -31,44 +25,18 @@ async function subscription(pubsub: PubSub): Promise<{ topic: string; subscripti
   return { topic, subscription: `projects/${PROJECT}/subscriptions/${topic}-pull` };
 }
 
-const subscriber = () => new v1.SubscriberClient(peers.pubsub.options as ConstructorParameters<typeof v1.SubscriberClient>[0]);
+/** One client for the file: what a run holds is in its source (its pulled ack ids), not in the client. */
+let client: v1.SubscriberClient | undefined;
+const subscriber = () => (client ??= new v1.SubscriberClient(peers.pubsub.options as ConstructorParameters<typeof v1.SubscriberClient>[0]));
+afterAll(() => client?.close());
 
 async function world(name: string) {
-  const root = tempDir(`framesift-records-${name}-`);
-  const store = new FolderStore(root);
-  const warehouse = new DuckDbWarehouse({ outputRoot: join(root, 'out'), databasePath: join(root, 'w.duckdb') });
   const names = await subscription(peers.pubsub);
   // Extraction's three records go to the topic; fan-out's rejected line and entries to the bucket's inbox.
-  const inbox = new PubSubRecordInbox(peers.pubsub, names.topic);
-  for (const id of ['a', 'b', 'c']) {
-    const record = failedRecord(id);
-    await inbox.put(inboxNameOf(record), JSON.stringify(record));
-  }
-  const rejected = { ...failedRecord('bad id'), recordKey: 'm-1#4', status: 'rejected', sourceUri: null, sourceGeneration: null, selection: null };
-  await store.writeIfAbsent({ bucket: 'out', name: inboxRejectionName('m-1', 4) }, JSON.stringify(rejected), 'application/json');
-  const chunk: ManifestEntriesChunk = {
-    kind: 'manifest_entries',
-    batchId: 'm-1',
-    manifestUri: 'gs://ingest/manifest.txt',
-    processedAt: '2026-01-01T00:00:00.000Z',
-    entries: ['a', 'b'].map((id, i) => ({ line: i + 1, gifId: id, description: `described ${id}`, sourceUri: `gs://ingest/${id}.gif` })),
-  };
-  await store.writeIfAbsent({ bucket: 'out', name: inboxEntriesName('m-1', 0) }, JSON.stringify(chunk), 'application/json');
-  const count = async (sql: string) => Number((await warehouse.query(sql))[0]!.n);
-  const state = async () => {
-    await warehouse.refresh();
-    return {
-      gifs: await count('SELECT count(*) AS n FROM gifs_all'),
-      distinctGifs: await count('SELECT count(DISTINCT record_key) AS n FROM gifs_all'),
-      entries: await count('SELECT count(*) AS n FROM manifest_entries_all'),
-      described: await count('SELECT count(description) AS n FROM gifs'),
-    };
-  };
+  const created = await compactionWorld(name, new PubSubRecordInbox(peers.pubsub, names.topic));
   const source = (client = subscriber()) => new PubSubInboxSource(client, names.subscription, { pullDeadlineMs: PULL_DEADLINE_MS });
-  return { store, warehouse, state, source, subscriptionName: names.subscription };
+  return { ...created, source, subscriptionName: names.subscription };
 }
-
-const LOADED = { gifs: 4, distinctGifs: 4, entries: 2, described: 2 };
 
 describe('the records inbox on Pub/Sub', () => {
   it('loads records from the subscription with the bucket inbox, in one batch per shard, and acknowledges them', async () => {
@@ -92,7 +60,7 @@ describe('the records inbox on Pub/Sub', () => {
 
     let kills = 0;
     for (let killAt = 1; killAt <= steps; killAt++) {
-      const { store, warehouse, state, source, subscriptionName } = await world(`at-${killAt}`);
+      const { store, warehouse, state, left, source, subscriptionName } = await world(`at-${killAt}`);
       const kill = killSwitch(killAt);
       const pulls = killableSubscriber(subscriber(), kill);
       const doomed = compact({ store: killableStore(store, kill), warehouse: killableWarehouse(warehouse, kill), outputBucket: 'out', concurrency: 1, sources: [source(pulls.client)] });
@@ -103,10 +71,7 @@ describe('the records inbox on Pub/Sub', () => {
       await compact({ store, warehouse, outputBucket: 'out', concurrency: 1, sources: [source()] });
       expect({ killAt, ...(await state()) }).toEqual({ killAt, ...LOADED });
       expect(await compact({ store, warehouse, outputBucket: 'out', sources: [source()] })).toMatchObject({ records: 0, resumed: 0 });
-      const left = [];
-      for await (const object of store.list('out', 'inbox/')) left.push(object.name);
-      for await (const object of store.list('out', 'compaction/open/')) left.push(object.name);
-      expect({ killAt, left }).toEqual({ killAt, left: [] });
+      expect({ killAt, left: await left() }).toEqual({ killAt, left: [] });
       await warehouse.close();
     }
     expect(kills).toBeGreaterThan(steps - 5);

@@ -3,59 +3,18 @@
  * doubles none. The run is killed before and after each of its store and
  * warehouse calls in turn, over records of every kind.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DuckDbWarehouse } from '../../../shared/adapters/local/duckdb-warehouse.ts';
-import { FolderStore } from '../../../shared/adapters/local/folder-store.ts';
 import { compact } from '../../../shared/pipeline/compact.ts';
-import { inboxEntriesName, inboxRejectionName } from '../../../shared/pipeline/layout.ts';
 import type { ObjectStore, Warehouse } from '../../../shared/pipeline/ports.ts';
-import type { ManifestEntriesChunk } from '../../../shared/pipeline/records.ts';
-import { failedRecord, inboxNameOf } from '../../support/records.ts';
+import { LOADED, compactionWorld } from '../../support/compaction-world.ts';
 import { Killed, killSwitch, killableStore, killableWarehouse } from '../../support/killable.ts';
-import { tempDir } from '../../support/tmp.ts';
 
 function killable(store: ObjectStore, warehouse: Warehouse, killAt: number) {
   const kill = killSwitch(killAt);
   return { store: killableStore(store, kill), warehouse: killableWarehouse(warehouse, kill), steps: kill.steps };
 }
 
-async function seed(store: FolderStore): Promise<void> {
-  for (const id of ['a', 'b', 'c']) {
-    const record = failedRecord(id);
-    await store.writeIfAbsent({ bucket: 'out', name: inboxNameOf(record) }, JSON.stringify(record), 'application/json');
-  }
-  const rejected = { ...failedRecord('bad id'), recordKey: 'm-1#4', status: 'rejected', sourceUri: null, sourceGeneration: null, selection: null };
-  await store.writeIfAbsent({ bucket: 'out', name: inboxRejectionName('m-1', 4) }, JSON.stringify(rejected), 'application/json');
-  const chunk: ManifestEntriesChunk = {
-    kind: 'manifest_entries',
-    batchId: 'm-1',
-    manifestUri: 'gs://ingest/manifest.txt',
-    processedAt: '2026-01-01T00:00:00.000Z',
-    entries: ['a', 'b'].map((id, i) => ({ line: i + 1, gifId: id, description: `described ${id}`, sourceUri: `gs://ingest/${id}.gif` })),
-  };
-  await store.writeIfAbsent({ bucket: 'out', name: inboxEntriesName('m-1', 0) }, JSON.stringify(chunk), 'application/json');
-}
-
-async function world(name: string) {
-  const root = tempDir(`framesift-kill-${name}-`);
-  const store = new FolderStore(root);
-  const warehouse = new DuckDbWarehouse({ outputRoot: join(root, 'out'), databasePath: join(root, 'w.duckdb') });
-  await seed(store);
-  const count = async (sql: string) => Number((await warehouse.query(sql))[0]!.n);
-  const state = async () => {
-    await warehouse.refresh();
-    return {
-      gifs: await count('SELECT count(*) AS n FROM gifs_all'),
-      distinctGifs: await count('SELECT count(DISTINCT record_key) AS n FROM gifs_all'),
-      entries: await count('SELECT count(*) AS n FROM manifest_entries_all'),
-      described: await count('SELECT count(description) AS n FROM gifs'),
-    };
-  };
-  return { store, warehouse, state };
-}
-
-const LOADED = { gifs: 4, distinctGifs: 4, entries: 2, described: 2 };
+const world = (name: string) => compactionWorld(name);
 
 describe('compaction killed midway', () => {
   it('loads everything once when nothing kills it', async () => {
@@ -76,16 +35,13 @@ describe('compaction killed midway', () => {
     const steps = counted.steps();
 
     for (let killAt = 1; killAt <= steps; killAt++) {
-      const { store, warehouse, state } = await world(`at-${killAt}`);
+      const { store, warehouse, state, left } = await world(`at-${killAt}`);
       const doomed = killable(store, warehouse, killAt);
       await expect(compact({ store: doomed.store, warehouse: doomed.warehouse, outputBucket: 'out', concurrency: 1 })).rejects.toThrow(Killed);
       await compact({ store, warehouse, outputBucket: 'out', concurrency: 1 });
       expect({ killAt, ...(await state()) }).toEqual({ killAt, ...LOADED });
       expect(await compact({ store, warehouse, outputBucket: 'out' })).toMatchObject({ records: 0, resumed: 0 });
-      const left = [];
-      for await (const object of store.list('out', 'inbox/')) left.push(object.name);
-      for await (const object of store.list('out', 'compaction/')) left.push(object.name);
-      expect({ killAt, left }).toEqual({ killAt, left: [] });
+      expect({ killAt, left: await left() }).toEqual({ killAt, left: [] });
       await warehouse.close();
     }
   });
