@@ -104,10 +104,11 @@ async function extractFile(request: ExtractRequest, choice: SelectorChoice, sele
     return finish('failed', { errorCode: refused.code, errorMessage: refused.message });
   }
 
-  const workDir = join(deps.tmpDir ?? tmpdir(), `framesift-${randomUUID()}`);
-  await mkdir(workDir, { recursive: true });
+  // One temporary file, not a folder: the file's bytes are all the engine needs on disk.
+  const dir = deps.tmpDir ?? tmpdir();
+  if (deps.tmpDir) await mkdir(dir, { recursive: true });
+  const local = join(dir, `framesift-${randomUUID()}`);
   try {
-    const local = join(workDir, 'source');
     await store.download(request.source, local);
     let extraction: ExtractionRecord;
     let images: Uint8Array[];
@@ -120,6 +121,6 @@ async function extractFile(request: ExtractRequest, choice: SelectorChoice, sele
     const pngs = await Promise.all(images.map((rgb) => encodePng(rgb, extraction.size)));
     return finish('ok', { extraction }, pngs);
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    await rm(local, { force: true });
   }
 }
