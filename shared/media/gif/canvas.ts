@@ -160,6 +160,12 @@ export class GifCanvas {
   }
 
   #copyRect(from: Uint32Array, to: Uint32Array, rect: CanvasRect): void {
+    if (rect.width === this.width) {
+      // Whole rows are one run of the canvas: one copy.
+      const start = rect.top * this.width;
+      to.set(from.subarray(start, start + rect.height * this.width), start);
+      return;
+    }
     for (let y = rect.top; y < rect.top + rect.height; y++) {
       const start = y * this.width + rect.left;
       to.set(from.subarray(start, start + rect.width), start);
@@ -167,6 +173,10 @@ export class GifCanvas {
   }
 
   #fill(rect: CanvasRect, colour: number): void {
+    if (rect.width === this.width) {
+      this.#pixels.fill(colour, rect.top * this.width, (rect.top + rect.height) * this.width);
+      return;
+    }
     for (let y = rect.top; y < rect.top + rect.height; y++) {
       const start = y * this.width + rect.left;
       this.#pixels.fill(colour, start, start + rect.width);
