@@ -105,11 +105,14 @@ export class GifCanvas {
         if (index !== transparent) canvas[out] = palette[index]!;
       }
       for (let w = i >> 2; i < wordsTo; w++, i += 4, out += 4) {
-        if (words[w] === clear) continue;
-        for (let j = 0; j < 4; j++) {
-          const index = indices[i + j]!;
-          if (index !== transparent) canvas[out + j] = palette[index]!;
-        }
+        const four = words[w]!;
+        if (four === clear) continue;
+        // The four indices out of the word already loaded (little-endian: the first is the low byte).
+        const a = four & 0xff, b = (four >>> 8) & 0xff, c = (four >>> 16) & 0xff, d = four >>> 24;
+        if (a !== transparent) canvas[out] = palette[a]!;
+        if (b !== transparent) canvas[out + 1] = palette[b]!;
+        if (c !== transparent) canvas[out + 2] = palette[c]!;
+        if (d !== transparent) canvas[out + 3] = palette[d]!;
       }
       for (; i < stop; i++, out++) {
         const index = indices[i]!;
