@@ -2,7 +2,22 @@
 
 /** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
 export function rgbToGray(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
-  for (let i = 0, j = 0; j < out.length; i += 3, j++) {
+  let j = 0;
+  if (rgb.byteOffset % 4 === 0 && out.byteOffset % 4 === 0) {
+    // Four pixels at a time: their twelve bytes are three words, their four lumas one.
+    const words = new Uint32Array(rgb.buffer, rgb.byteOffset, Math.floor(out.length / 4) * 3);
+    const luma = new Uint32Array(out.buffer, out.byteOffset, words.length / 3);
+    for (let w = 0, k = 0; k < luma.length; w += 3, k++) {
+      const a = words[w]!, b = words[w + 1]!, c = words[w + 2]!;
+      const y0 = (77 * (a & 0xff) + 150 * ((a >>> 8) & 0xff) + 29 * ((a >>> 16) & 0xff) + 128) >> 8;
+      const y1 = (77 * (a >>> 24) + 150 * (b & 0xff) + 29 * ((b >>> 8) & 0xff) + 128) >> 8;
+      const y2 = (77 * ((b >>> 16) & 0xff) + 150 * (b >>> 24) + 29 * (c & 0xff) + 128) >> 8;
+      const y3 = (77 * ((c >>> 8) & 0xff) + 150 * ((c >>> 16) & 0xff) + 29 * (c >>> 24) + 128) >> 8;
+      luma[k] = y0 | (y1 << 8) | (y2 << 16) | (y3 << 24);
+    }
+    j = luma.length * 4;
+  }
+  for (let i = j * 3; j < out.length; i += 3, j++) {
     out[j] = (77 * rgb[i]! + 150 * rgb[i + 1]! + 29 * rgb[i + 2]! + 128) >> 8;
   }
   return out;
@@ -59,6 +74,14 @@ export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
 
 /** RGB → RGBA with opaque alpha, for libraries that take canvas-style ImageData. */
 export function rgbToRgba(rgb: Uint8Array, out: Uint8ClampedArray = new Uint8ClampedArray((rgb.length / 3) * 4)): Uint8ClampedArray {
+  if (out.byteOffset % 4 === 0) {
+    // A pixel per word stored (little-endian: red is the low byte).
+    const pixels = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+    for (let i = 0, k = 0; k < pixels.length; i += 3, k++) {
+      pixels[k] = (rgb[i]! | (rgb[i + 1]! << 8) | (rgb[i + 2]! << 16) | 0xff000000) >>> 0;
+    }
+    return out;
+  }
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     out[j] = rgb[i]!;
     out[j + 1] = rgb[i + 1]!;
