@@ -264,7 +264,7 @@ function ssim(): void {
   console.log('## SSIM of one 256×256 grayscale pair\n');
   table([
     { implementation: 'ssim.js 3.5 (weber, RGBA in)', 'ms/pair': fmt(r.ssimJsMs, 2) },
-    { implementation: 'framesift ssimGray (integral images)', 'ms/pair': fmt(r.framesiftMs, 2) },
+    { implementation: 'framesift ssimGray (running window sums)', 'ms/pair': fmt(r.framesiftMs, 2) },
   ]);
   console.log(`speed-up ${fmt(r.ssimJsMs / r.framesiftMs, 1)}×; largest |difference| in SSIM ${r.largestDifference.toExponential(1)}\n`);
 }

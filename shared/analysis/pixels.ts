@@ -2,7 +2,22 @@
 
 /** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
 export function rgbToGray(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
-  for (let i = 0, j = 0; j < out.length; i += 3, j++) {
+  let j = 0;
+  if (rgb.byteOffset % 4 === 0 && out.byteOffset % 4 === 0) {
+    // Four pixels at a time: their twelve bytes are three words, their four lumas one.
+    const words = new Uint32Array(rgb.buffer, rgb.byteOffset, Math.floor(out.length / 4) * 3);
+    const luma = new Uint32Array(out.buffer, out.byteOffset, words.length / 3);
+    for (let w = 0, k = 0; k < luma.length; w += 3, k++) {
+      const a = words[w]!, b = words[w + 1]!, c = words[w + 2]!;
+      const y0 = (77 * (a & 0xff) + 150 * ((a >>> 8) & 0xff) + 29 * ((a >>> 16) & 0xff) + 128) >> 8;
+      const y1 = (77 * (a >>> 24) + 150 * (b & 0xff) + 29 * ((b >>> 8) & 0xff) + 128) >> 8;
+      const y2 = (77 * ((b >>> 16) & 0xff) + 150 * (b >>> 24) + 29 * (c & 0xff) + 128) >> 8;
+      const y3 = (77 * ((c >>> 8) & 0xff) + 150 * ((c >>> 16) & 0xff) + 29 * (c >>> 24) + 128) >> 8;
+      luma[k] = y0 | (y1 << 8) | (y2 << 16) | (y3 << 24);
+    }
+    j = luma.length * 4;
+  }
+  for (let i = j * 3; j < out.length; i += 3, j++) {
     out[j] = (77 * rgb[i]! + 150 * rgb[i + 1]! + 29 * rgb[i + 2]! + 128) >> 8;
   }
   return out;
@@ -59,6 +74,14 @@ export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
 
 /** RGB → RGBA with opaque alpha, for libraries that take canvas-style ImageData. */
 export function rgbToRgba(rgb: Uint8Array, out: Uint8ClampedArray = new Uint8ClampedArray((rgb.length / 3) * 4)): Uint8ClampedArray {
+  if (out.byteOffset % 4 === 0) {
+    // A pixel per word stored (little-endian: red is the low byte).
+    const pixels = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+    for (let i = 0, k = 0; k < pixels.length; i += 3, k++) {
+      pixels[k] = (rgb[i]! | (rgb[i + 1]! << 8) | (rgb[i + 2]! << 16) | 0xff000000) >>> 0;
+    }
+    return out;
+  }
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     out[j] = rgb[i]!;
     out[j + 1] = rgb[i + 1]!;
@@ -73,23 +96,40 @@ export function rgbToRgba(rgb: Uint8Array, out: Uint8ClampedArray = new Uint8Cla
  * frame descriptor for coreset selection and for the diversity statistics.
  */
 export function thumbnailDescriptor(rgb: Uint8Array, size: number, grid: number): Float32Array {
-  // Integer sums (at most 255 × size² per cell), with each pixel's cell looked up, not divided out.
+  // Pixel x falls in cell floor(x · grid / size), so each cell is a run of whole columns and rows:
+  // integer sums (at most 255 × size² per cell), a run of a row at a time, then one division per cell.
+  const edges = new Int32Array(grid + 1);
+  for (let c = 0, x = 0; c < grid; c++) {
+    while (x < size && Math.floor((x * grid) / size) === c) x++;
+    edges[c + 1] = x;
+  }
   const sums = new Uint32Array(grid * grid * 3);
-  const counts = new Uint32Array(grid * grid);
-  const columnCell = new Int32Array(size);
-  for (let x = 0; x < size; x++) columnCell[x] = Math.floor((x * grid) / size);
-  for (let y = 0; y < size; y++) {
-    const rowCell = Math.floor((y * grid) / size) * grid;
-    for (let x = 0, p = y * size * 3; x < size; x++, p += 3) {
-      const cell = rowCell + columnCell[x]!;
-      const q = cell * 3;
-      sums[q] = sums[q]! + rgb[p]!;
-      sums[q + 1] = sums[q + 1]! + rgb[p + 1]!;
-      sums[q + 2] = sums[q + 2]! + rgb[p + 2]!;
-      counts[cell] = counts[cell]! + 1;
+  for (let cy = 0; cy < grid; cy++) {
+    for (let y = edges[cy]!; y < edges[cy + 1]!; y++) {
+      for (let cx = 0, p = y * size * 3; cx < grid; cx++) {
+        let r = 0, g = 0, b = 0;
+        for (const end = edges[cx + 1]! * 3 + y * size * 3; p < end; p += 3) {
+          r += rgb[p]!;
+          g += rgb[p + 1]!;
+          b += rgb[p + 2]!;
+        }
+        const q = (cy * grid + cx) * 3;
+        sums[q] = sums[q]! + r;
+        sums[q + 1] = sums[q + 1]! + g;
+        sums[q + 2] = sums[q + 2]! + b;
+      }
     }
   }
-  return Float32Array.from(sums, (sum, i) => sum / (255 * counts[Math.floor(i / 3)]!));
+  const out = new Float32Array(grid * grid * 3);
+  for (let cy = 0, i = 0; cy < grid; cy++) {
+    for (let cx = 0; cx < grid; cx++, i += 3) {
+      const pixels = (edges[cy + 1]! - edges[cy]!) * (edges[cx + 1]! - edges[cx]!);
+      out[i] = sums[i]! / (255 * pixels);
+      out[i + 1] = sums[i + 1]! / (255 * pixels);
+      out[i + 2] = sums[i + 2]! / (255 * pixels);
+    }
+  }
+  return out;
 }
 
 /** Root-mean-square difference of two descriptors: L2 distance over √dims, in [0, 1]. */

@@ -105,11 +105,14 @@ export class GifCanvas {
         if (index !== transparent) canvas[out] = palette[index]!;
       }
       for (let w = i >> 2; i < wordsTo; w++, i += 4, out += 4) {
-        if (words[w] === clear) continue;
-        for (let j = 0; j < 4; j++) {
-          const index = indices[i + j]!;
-          if (index !== transparent) canvas[out + j] = palette[index]!;
-        }
+        const four = words[w]!;
+        if (four === clear) continue;
+        // The four indices out of the word already loaded (little-endian: the first is the low byte).
+        const a = four & 0xff, b = (four >>> 8) & 0xff, c = (four >>> 16) & 0xff, d = four >>> 24;
+        if (a !== transparent) canvas[out] = palette[a]!;
+        if (b !== transparent) canvas[out + 1] = palette[b]!;
+        if (c !== transparent) canvas[out + 2] = palette[c]!;
+        if (d !== transparent) canvas[out + 3] = palette[d]!;
       }
       for (; i < stop; i++, out++) {
         const index = indices[i]!;
@@ -160,6 +163,12 @@ export class GifCanvas {
   }
 
   #copyRect(from: Uint32Array, to: Uint32Array, rect: CanvasRect): void {
+    if (rect.width === this.width) {
+      // Whole rows are one run of the canvas: one copy.
+      const start = rect.top * this.width;
+      to.set(from.subarray(start, start + rect.height * this.width), start);
+      return;
+    }
     for (let y = rect.top; y < rect.top + rect.height; y++) {
       const start = y * this.width + rect.left;
       to.set(from.subarray(start, start + rect.width), start);
@@ -167,6 +176,10 @@ export class GifCanvas {
   }
 
   #fill(rect: CanvasRect, colour: number): void {
+    if (rect.width === this.width) {
+      this.#pixels.fill(colour, rect.top * this.width, (rect.top + rect.height) * this.width);
+      return;
+    }
     for (let y = rect.top; y < rect.top + rect.height; y++) {
       const start = y * this.width + rect.left;
       this.#pixels.fill(colour, start, start + rect.width);
