@@ -32,7 +32,7 @@ export interface StackSettings {
   functions: { fanout: FunctionSettings; extract: FunctionSettings; compact: FunctionSettings };
 }
 
-const FUNCTION_DEFAULTS: StackSettings['functions'] = {
+export const FUNCTION_DEFAULTS: StackSettings['functions'] = {
   // Sixteen events per instance: a media file's event is one publish, so an instance mostly waits on
   // Pub/Sub, and sixteen waits share one instance's time (npm run bench -- --only cloud). A manifest's
   // fan-out streams, with its publishes in flight bounded per instance (pubsub-publisher.ts).

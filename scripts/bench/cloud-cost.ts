@@ -1,5 +1,6 @@
 /** Dollars per million files, from what the cloud bench counted and list prices (cloud-prices.ts). */
 import type { CloudBenchResult, ExtractRun } from './cloud.ts';
+import { FUNCTION_DEFAULTS } from '../../infra/config.ts';
 import * as price from './cloud-prices.ts';
 
 export interface InstanceShape {
@@ -7,10 +8,14 @@ export interface InstanceShape {
   memoryGiB: number;
 }
 
-/** The stack's function shapes (infra/config.ts), which the bill multiplies instance time by. */
-export const SHAPES = { fanout: { vcpu: 1, memoryGiB: 0.5 }, compact: { vcpu: 1, memoryGiB: 1 } } satisfies Record<string, InstanceShape>;
-/** Events one fan-out instance serves at once (infra/config.ts): the bench sends them so. */
-export const FANOUT_CONCURRENCY = 16;
+/** The stack's function shapes and concurrencies (infra/config.ts), which the bill multiplies instance time by. */
+const gib = (memory: string) => (memory.endsWith('Gi') ? parseFloat(memory) : parseFloat(memory) / 1024);
+const shapeOf = (f: { cpu: string; memory: string }): InstanceShape => ({ vcpu: Number(f.cpu), memoryGiB: gib(f.memory) });
+export const SHAPES = { fanout: shapeOf(FUNCTION_DEFAULTS.fanout), extract: shapeOf(FUNCTION_DEFAULTS.extract), compact: shapeOf(FUNCTION_DEFAULTS.compact) };
+/** Events one fan-out instance serves at once: the bench sends them so. */
+export const FANOUT_CONCURRENCY = FUNCTION_DEFAULTS.fanout.concurrency;
+/** Requests one extract instance serves at once: the bill is priced at it. */
+export const EXTRACT_CONCURRENCY = FUNCTION_DEFAULTS.extract.concurrency;
 
 const TIB = 1024 ** 4;
 const GB = 1e9;

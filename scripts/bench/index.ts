@@ -37,8 +37,8 @@ const { values: options } = parseCommandArgs(process.argv.slice(2), {
   // `--before REF`: cold starts of that commit too, as it was deployed.
   before: { flag: 'before', default: undefined, parse: text } satisfies Setting<string | undefined>,
   perFile: { flag: 'per-file', switch: true, default: false, parse: boolean } satisfies Setting<boolean>,
-  // The cloud part: files through the adapters, latency per Cloud Storage request, extract concurrencies, backlog size.
-  files: { flag: 'files', default: 60, parse: positiveInteger } satisfies Setting<number>,
+  // The cloud part: files through the adapters (every corpus GIF once by default: the corpus' size profile), latency per Cloud Storage request, extract concurrencies, backlog size.
+  files: { flag: 'files', default: undefined, parse: positiveInteger } satisfies Setting<number | undefined>,
   latencyMs: { flag: 'latency-ms', default: 20, parse: number } satisfies Setting<number>,
   concurrency: { flag: 'concurrency', default: [1, 4, 8], parse: (raw: unknown, name: string) => text(raw, name).split(',').map((c) => positiveInteger(c, name)) } satisfies Setting<number[]>,
   backlog: { flag: 'backlog', default: 20_000, parse: positiveInteger } satisfies Setting<number>,
@@ -203,8 +203,9 @@ async function fanOut(): Promise<void> {
 }
 
 async function cloud(): Promise<void> {
-  const [{ benchCloud }, { costPerMillion, uploadPerMillion, videoIntelligencePerMillion }] = await Promise.all([import('./cloud.ts'), import('./cloud-cost.ts')]);
-  const r = await benchCloud(corpusGifs(), { files: options.files, latencyMs: options.latencyMs, concurrencies: options.concurrency, backlog: options.backlog });
+  const [{ benchCloud }, { EXTRACT_CONCURRENCY, SHAPES, costPerMillion, uploadPerMillion, videoIntelligencePerMillion }] = await Promise.all([import('./cloud.ts'), import('./cloud-cost.ts')]);
+  const corpus = corpusGifs();
+  const r = await benchCloud(corpus, { files: options.files ?? corpus.length, latencyMs: options.latencyMs, concurrencies: options.concurrency, backlog: options.backlog });
   const n = r.files;
   console.log(`## Cloud path: ${n} corpus files (${fmt(r.sourceBytes / n / 1024, 0)} KiB each on average) and their manifest, ${r.latencyMs} ms added to every Cloud Storage request\n`);
   const per = (count: number) => fmt(count / n, 2);
@@ -234,9 +235,9 @@ async function cloud(): Promise<void> {
       `The ${shards} scheduled runs (one per inbox shard) pull the records subscription side by side, an instance each: ${shards} × ${fmt(rate, 0)} = ${fmt(shards * rate, 0)} records/s, ` +
       `so a 1,000,000-record backlog takes 1,000,000 / ${fmt(shards * rate, 0)} = ${fmt(1e6 / (shards * rate) / 60, 1)} minutes (one instance alone: ${fmt(1e6 / rate / 60, 1)}).\n`,
   );
-  const best = [...r.extract.runs].sort((a, b) => a.wallSeconds - b.wallSeconds)[0]!;
-  const memoryGiB = best.peakRssMb < 900 ? 1 : 2;
-  const lines = costPerMillion(r, best, { vcpu: 1, memoryGiB });
+  // Priced at the stack's concurrency when it was measured, else at the best one.
+  const priced = r.extract.runs.find((run) => run.concurrency === EXTRACT_CONCURRENCY) ?? [...r.extract.runs].sort((a, b) => a.wallSeconds - b.wallSeconds)[0]!;
+  const lines = costPerMillion(r, priced, SHAPES.extract);
   const total = lines.reduce((sum, line) => sum + line.dollarsPerMillion, 0);
   table([...lines.map((l) => ({ item: l.item, 'per file': l.perFile, '$ per million files': fmt(l.dollarsPerMillion, 2) })), { item: 'framesift, total', 'per file': '', '$ per million files': fmt(total, 2) }, { item: "the user's upload to the ingest bucket (one insert a file)", 'per file': '1', '$ per million files': fmt(uploadPerMillion(), 2) }, { item: 'Google Video Intelligence shot detection ($0.05 a minute, one minute at least)', 'per file': '', '$ per million files': fmt(videoIntelligencePerMillion(), 0) }]);
   console.log(`Prices: scripts/bench/cloud-prices.ts (list prices read 2026-12-01, with their pages). framesift costs ${fmt(videoIntelligencePerMillion() / total, 0)}× less than Video Intelligence here.\n`);
