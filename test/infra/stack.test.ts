@@ -77,7 +77,7 @@ describe('framesift stack', () => {
       availableMemory: '4Gi',
       timeoutSeconds: 420,
       maxInstanceCount: 50,
-      maxInstanceRequestConcurrency: 4,
+      maxInstanceRequestConcurrency: 8,
       serviceAccountEmail: `framesift-extract@${PROJECT}.iam.gserviceaccount.com`,
       ingressSettings: 'ALLOW_INTERNAL_ONLY',
     });
