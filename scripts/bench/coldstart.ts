@@ -147,7 +147,12 @@ async function prepare(target: Target, run: number, peers: { gcs: GcsStandIn; pu
     peers.gcs.put(output, inboxRecordName('ssim-bench', fileKeyOf(uriOf(request.source), '1')), Buffer.from(JSON.stringify(record)), 'application/json');
     await new BigQueryWarehouse(peers.bigquery, `bench_${run}`).ensureTables();
   }
-  return { FRAMESIFT_BACKEND: 'gcp', FRAMESIFT_OUTPUT_BUCKET: output, FRAMESIFT_TOPIC: topic, FRAMESIFT_DATASET: `bench_${run}` };
+  const environment = { FRAMESIFT_BACKEND: 'gcp', FRAMESIFT_OUTPUT_BUCKET: output, FRAMESIFT_TOPIC: topic, FRAMESIFT_DATASET: `bench_${run}` };
+  if (target !== 'extract') return environment;
+  // Extract publishes its record to the records topic, as deployed. (Compaction here reads its one record from the bucket's
+  // inbox: a run on the subscription ends with an empty pull held open for seconds, which is not start-up.)
+  await peers.pubsub.createTopic(`records-${run}`);
+  return { ...environment, FRAMESIFT_RECORDS_TOPIC: `records-${run}` };
 }
 
 function firstEvent(target: Target, run: number): { headers: Record<string, string>; body: unknown } {

@@ -43,6 +43,8 @@ async function packagesLoadedBy(target: string): Promise<Set<string>> {
     FRAMESIFT_TOPIC: 'requests',
     FRAMESIFT_DATASET: 'data',
     FRAMESIFT_DEAD_LETTER_SUBSCRIPTION: 'projects/p/subscriptions/dead-letters',
+    FRAMESIFT_RECORDS_TOPIC: 'records',
+    FRAMESIFT_RECORDS_SUBSCRIPTION: 'projects/p/subscriptions/records-compaction',
     GOOGLE_CLOUD_PROJECT: 'p',
   });
   // Serving means start-up is over: what it loaded is in the log, so the server can go.
@@ -58,13 +60,13 @@ describe('what each deployed function loads at start-up', () => {
     for (const other of ['sharp', 'imghash', '@google-cloud/bigquery', 'parquetjs-lite', '@duckdb/node-api']) expect(loaded).not.toContain(other);
   });
 
-  it('extract: Cloud Storage and the decoders, no Pub/Sub client and no warehouse', async () => {
+  it('extract: Cloud Storage, the decoders and the records topic, no warehouse', async () => {
     const loaded = await packagesLoadedBy('extract');
-    for (const used of ['@google-cloud/storage', 'sharp']) expect(loaded).toContain(used);
-    for (const other of ['@google-cloud/pubsub', '@google-cloud/bigquery', 'parquetjs-lite', 'csv-parse', '@duckdb/node-api']) expect(loaded).not.toContain(other);
+    for (const used of ['@google-cloud/storage', 'sharp', '@google-cloud/pubsub']) expect(loaded).toContain(used);
+    for (const other of ['@google-cloud/bigquery', 'parquetjs-lite', 'csv-parse', '@duckdb/node-api']) expect(loaded).not.toContain(other);
   });
 
-  it('compact: Cloud Storage, BigQuery, Parquet and the dead-letter subscriber, no decoder', async () => {
+  it('compact: Cloud Storage, BigQuery, Parquet and the subscriber for records and dead letters, no decoder', async () => {
     const loaded = await packagesLoadedBy('compact');
     for (const used of ['@google-cloud/storage', '@google-cloud/bigquery', '@google-cloud/pubsub', 'parquetjs-lite']) expect(loaded).toContain(used);
     for (const other of ['sharp', 'imghash', '@duckdb/node-api']) expect(loaded).not.toContain(other);
