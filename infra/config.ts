@@ -38,8 +38,8 @@ export const FUNCTION_DEFAULTS: StackSettings['functions'] = {
   // fan-out streams, with its publishes in flight bounded per instance (pubsub-publisher.ts).
   fanout: { memory: '512Mi', cpu: '1', timeoutSeconds: 540, concurrency: 16, maxInstances: 10 },
   // Eight requests per instance: a small file's extraction is mostly Cloud Storage waits, which eight
-  // overlap (3.1× the files per instance-second of one at a time over every corpus GIF, against 2.3× for
-  // four), and a large one's is decoding, where eight cost no more than four (86 against 87 ms a file);
+  // overlap (2.7–3.1× the files per instance-second of one at a time over every corpus GIF, against
+  // 2.1–2.3× for four), and a large one's is decoding, where eight cost no more than four (86 against 87 ms a file);
   // npm run bench -- --only cloud. Eight decodes peaked near 210 MB, far inside 1 GiB.
   extract: { memory: '1Gi', cpu: '1', timeoutSeconds: 300, concurrency: 8, maxInstances: 100 },
   // One instance per inbox shard at most: runs of one shard never overlap, and the eight drain side by side.

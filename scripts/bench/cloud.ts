@@ -155,9 +155,10 @@ export async function benchCloud(corpus: string[], options: CloudBenchOptions): 
     gcs.put(`${WARM_UP}-source`, first.name, gcs.object('ingest', first.name)!.data, 'image/gif');
     const runs: ExtractRun[] = [];
     let extractRequests: RequestCounts | undefined;
-    const measuredRecords = await recordsOf(`records-c${options.concurrencies[0]}`);
+    let measuredRecords: string | undefined;
     for (const concurrency of options.concurrencies) {
-      if (concurrency !== options.concurrencies[0]) await recordsOf(`records-c${concurrency}`);
+      const records = await recordsOf(`records-c${concurrency}`);
+      measuredRecords ??= records;
       mark = gcs.requests.length;
       const peers = { STORAGE_EMULATOR_HOST: gcs.url, PUBSUB_EMULATOR_HOST: emulator.host };
       runs.push({ concurrency, ...(await runInstance(['extract', `out-c${concurrency}`, requestsFile, String(concurrency), `records-c${concurrency}`, `${WARM_UP}-source`, `${WARM_UP}-c${concurrency}`], peers)) });
@@ -165,7 +166,7 @@ export async function benchCloud(corpus: string[], options: CloudBenchOptions): 
     }
     const measured = `out-c${options.concurrencies[0]}`;
     const packBytes = [...(gcs.buckets.get(measured)?.entries() ?? [])].filter(([name]) => name.startsWith('packs/')).reduce((sum, [, o]) => sum + o.data.length, 0);
-    const recordSource = capturing(new PubSubInboxSource(subscriber, measuredRecords));
+    const recordSource = capturing(new PubSubInboxSource(subscriber, measuredRecords!));
 
     const warehouse = new BigQueryWarehouse(bigquery, 'bench');
     await warehouse.ensureTables();

@@ -13,7 +13,7 @@
  * - **Independent of history.** Loaded items leave their source, so a run
  *   takes only what is pending, never what was loaded before.
  * - **Resumable.** Before its loads a batch writes its intent (its Parquet
- *   files and item ids) under `compaction/open/<source>/`. A run first
+ *   files and item ids) under `compaction/open/<shard>/`. A run first
  *   finishes any open batch: loads under the same job ids, which BigQuery
  *   (and the local warehouse) run at most once, then removes its items. What
  *   a source cannot remove (a subscription acknowledges only what this
@@ -71,7 +71,7 @@ export interface CompactResult {
   rows: TableRows;
   /** Open batches of an earlier, killed run that this run finished. */
   resumed: number;
-  /** Items a source gave again after a run had loaded them, dropped. */
+  /** Items taken again that a run had already loaded or holds in an open batch: not loaded by this run. */
   redelivered: number;
   /** True when the run stopped at its budget with work left in the inbox. */
   more: boolean;

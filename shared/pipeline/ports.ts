@@ -64,7 +64,7 @@ export interface InboxItem {
 
 /** Where compaction takes records from: one inbox shard in the bucket, or the records subscription. */
 export interface InboxSource {
-  /** Names the source's intents: `compaction/open/<id>/`. */
+  /** Names the source: it qualifies its items' ids in a merged batch, and a shard's id names its batches' intents. */
   readonly id: string;
   /** Up to `max` waiting items, or fewer when fewer wait. Taken items are not taken again by this run. */
   take(max: number): Promise<InboxItem[]>;
