@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.framesift/', 'coverage/', '.scratch/'] },
+  { ignores: ['node_modules/', 'dist/', '.framesift/', 'coverage/', '.scratch/', 'shared/kernels/assembly/', 'shared/kernels/wasm.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,75 +1,39 @@
+import { kernels, Layout } from '../kernels/index.ts';
+
 /** Small pixel kernels over packed RGB frames. */
 
 /** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
 export function rgbToGray(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
-  let j = 0;
-  if (rgb.byteOffset % 4 === 0 && out.byteOffset % 4 === 0) {
-    // Four pixels at a time: their twelve bytes are three words, their four lumas one.
-    const words = new Uint32Array(rgb.buffer, rgb.byteOffset, Math.floor(out.length / 4) * 3);
-    const luma = new Uint32Array(out.buffer, out.byteOffset, words.length / 3);
-    for (let w = 0, k = 0; k < luma.length; w += 3, k++) {
-      const a = words[w]!, b = words[w + 1]!, c = words[w + 2]!;
-      const y0 = (77 * (a & 0xff) + 150 * ((a >>> 8) & 0xff) + 29 * ((a >>> 16) & 0xff) + 128) >> 8;
-      const y1 = (77 * (a >>> 24) + 150 * (b & 0xff) + 29 * ((b >>> 8) & 0xff) + 128) >> 8;
-      const y2 = (77 * ((b >>> 16) & 0xff) + 150 * (b >>> 24) + 29 * (c & 0xff) + 128) >> 8;
-      const y3 = (77 * ((c >>> 8) & 0xff) + 150 * ((c >>> 16) & 0xff) + 29 * (c >>> 24) + 128) >> 8;
-      luma[k] = y0 | (y1 << 8) | (y2 << 16) | (y3 << 24);
-    }
-    j = luma.length * 4;
-  }
-  for (let i = j * 3; j < out.length; i += 3, j++) {
-    out[j] = (77 * rgb[i]! + 150 * rgb[i + 1]! + 29 * rgb[i + 2]! + 128) >> 8;
-  }
+  const layout = new Layout();
+  const from = layout.take(rgb.length);
+  const to = layout.take(out.length);
+  const memory = kernels().memory(layout);
+  memory.set(rgb, from);
+  kernels().run.rgbToGray(from, to, out.length);
+  out.set(memory.subarray(to, to + out.length));
   return out;
-}
-
-/**
- * Consecutive frames are mostly equal, so the difference measures below compare samples four at a
- * time and look into a word only when it differs; their sums are of integers, so each is the same
- * exact number as a plain loop's.
- */
-function words(a: Uint8Array, b: Uint8Array): [Uint32Array, Uint32Array] | null {
-  if (a.byteOffset % 4 !== 0 || b.byteOffset % 4 !== 0) return null;
-  const n = a.length >> 2;
-  return [new Uint32Array(a.buffer, a.byteOffset, n), new Uint32Array(b.buffer, b.byteOffset, n)];
 }
 
 /** Mean squared difference over all RGB samples, pixels in 0–255: the text-to-video "energy". */
 export function meanSquaredDifference(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  const packed = words(a, b);
-  const from = packed ? packed[0].length * 4 : 0;
-  if (packed) {
-    const [wa, wb] = packed;
-    for (let w = 0; w < wa.length; w++) {
-      if (wa[w] === wb[w]) continue;
-      const i = w * 4;
-      const d0 = a[i]! - b[i]!, d1 = a[i + 1]! - b[i + 1]!, d2 = a[i + 2]! - b[i + 2]!, d3 = a[i + 3]! - b[i + 3]!;
-      sum += d0 * d0 + d1 * d1 + d2 * d2 + d3 * d3;
-    }
-  }
-  for (let i = from; i < a.length; i++) {
-    const d = a[i]! - b[i]!;
-    sum += d * d;
-  }
-  return sum / a.length;
+  return difference(a, b, 'sumSquaredDifference') / a.length;
 }
 
 /** Mean absolute difference, pixels in 0–255 (the movie-frame notebook's gray distance). */
 export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  const packed = words(a, b);
-  const from = packed ? packed[0].length * 4 : 0;
-  if (packed) {
-    const [wa, wb] = packed;
-    for (let w = 0; w < wa.length; w++) {
-      if (wa[w] === wb[w]) continue;
-      const i = w * 4;
-      sum += Math.abs(a[i]! - b[i]!) + Math.abs(a[i + 1]! - b[i + 1]!) + Math.abs(a[i + 2]! - b[i + 2]!) + Math.abs(a[i + 3]! - b[i + 3]!);
-    }
-  }
-  for (let i = from; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
+  return difference(a, b, 'sumAbsoluteDifference') / a.length;
+}
+
+/** An integer sum over both arrays' samples, exact as a double. */
+function difference(a: Uint8Array, b: Uint8Array, kernel: 'sumSquaredDifference' | 'sumAbsoluteDifference'): number {
+  if (a.length !== b.length) throw new RangeError(`Expected two arrays of one length but found ${a.length} and ${b.length}`);
+  const layout = new Layout();
+  const at = layout.take(a.length);
+  const bt = layout.take(b.length);
+  const memory = kernels().memory(layout);
+  memory.set(a, at);
+  memory.set(b, bt);
+  return kernels().run[kernel](at, bt, a.length);
 }
 
 /** RGB → RGBA with opaque alpha, for libraries that take canvas-style ImageData. */

@@ -1,0 +1,3 @@
+export { enlargeRgba, shrinkRgba } from './resample';
+export { rgbToGray, sumAbsoluteDifference, sumSquaredDifference } from './pixels';
+export { ssimGray } from './ssim';

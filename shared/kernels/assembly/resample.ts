@@ -1,0 +1,140 @@
+/**
+ * The resampler's kernels (shared/media/resample.ts makes the tap tables and stages the data). Tap
+ * tables hold per output index a first source index (i32), a tap count (i32) and `stride` weights
+ * (f64). Source pixels are RGB or RGBA (`channels`), alpha ignored; source rows come in a band, row r
+ * at `src + (r − rowBase) · rowBytes`. Output is packed RGB rows of side `size`.
+ *
+ * Each output value is a fixed sequence of IEEE double operations: per source row, the first tap
+ * times its weight plus (the integer sum of the taps between times their common weight plus the
+ * last tap times its weight); per output pixel, those row sums times the row weights added from
+ * zero in row order; then + 0.5, truncated. Two lanes of f64x2 are two channels, each with the
+ * same sequence, so SIMD changes no value.
+ */
+
+/** f64x2 of a pixel's [r, g] and [b, a] from its four lanes. */
+@inline function lanesLow(pixel: v128): v128 {
+  return f64x2.convert_low_i32x4_u(pixel);
+}
+@inline function lanesHigh(pixel: v128): v128 {
+  return f64x2.convert_low_i32x4_u(i32x4.shuffle(pixel, pixel, 2, 3, 0, 1));
+}
+/** The four bytes at `p` as four i32 lanes: a pixel's channels. */
+@inline function widen(p: usize): v128 {
+  return i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
+}
+
+/**
+ * One source row's horizontal sum for output column x, in two f64x2 ([r, g], [b, ·]) written to
+ * `into` (32 bytes): w0·first + (wi·Σ between + wn·last). Between the first tap and the last the
+ * weights are equal (area) or there are none (linear), so those pixels are summed as integers.
+ */
+@inline function columnSum(row: usize, channels: i32, colFirst: usize, colCount: usize, colWeights: usize, colStride: i32, x: i32, into: usize): void {
+  const n = load<i32>(colCount + (<usize>x << 2));
+  const taps = colWeights + (<usize>(x * colStride) << 3);
+  let p = row + <usize>(load<i32>(colFirst + (<usize>x << 2)) * channels);
+  const w0 = f64x2.splat(load<f64>(taps));
+  const v0 = widen(p);
+  let rg = f64x2.mul(w0, lanesLow(v0));
+  let ba = f64x2.mul(w0, lanesHigh(v0));
+  if (n > 1) {
+    const wi = f64x2.splat(n > 2 ? load<f64>(taps, 8) : 0.0);
+    const wn = f64x2.splat(load<f64>(taps + (<usize>(n - 1) << 3)));
+    const last = p + <usize>((n - 1) * channels);
+    p += channels;
+    let between = i32x4.splat(0);
+    if (channels === 4) {
+      // Two RGBA pixels at a time in 16-bit lanes, emptied every 128 pairs so that no lane passes 128 × 255.
+      while (p + 8 <= last) {
+        let pairs = i16x8.splat(0);
+        for (let k = 0; k < 128 && p + 8 <= last; k++, p += 8) pairs = i16x8.add(pairs, i16x8.extend_low_i8x16_u(v128.load64_zero(p)));
+        between = i32x4.add(between, i32x4.add(i32x4.extend_low_i16x8_u(pairs), i32x4.extend_high_i16x8_u(pairs)));
+      }
+    }
+    // An RGB pixel read as a word carries the next pixel's red in its fourth lane, which is never used.
+    for (; p < last; p += channels) between = i32x4.add(between, widen(p));
+    const vn = widen(last);
+    rg = f64x2.add(rg, f64x2.add(f64x2.mul(wi, lanesLow(between)), f64x2.mul(wn, lanesLow(vn))));
+    ba = f64x2.add(ba, f64x2.add(f64x2.mul(wi, lanesHigh(between)), f64x2.mul(wn, lanesHigh(vn))));
+  }
+  v128.store(into, rg);
+  v128.store(into, ba, 16);
+}
+
+@inline function storeRgb(q: usize, rg: v128, ba: v128): void {
+  const half = f64x2.splat(0.5);
+  const low = i32x4.trunc_sat_f64x2_u_zero(f64x2.add(rg, half));
+  const high = i32x4.trunc_sat_f64x2_u_zero(f64x2.add(ba, half));
+  store<u8>(q, i32x4.extract_lane(low, 0));
+  store<u8>(q, i32x4.extract_lane(low, 1), 1);
+  store<u8>(q, i32x4.extract_lane(high, 0), 2);
+}
+
+/** Shrinking: each output pixel summed over its rows of taps in registers and stored once (#direct). */
+export function shrinkRgba(
+  src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, size: i32, left: i32, top: i32,
+  colFirst: usize, colCount: usize, colWeights: usize, colStride: i32,
+  rowFirst: usize, rowCount: usize, rowWeights: usize, rowStride: i32,
+  y0: i32, y1: i32, x0: i32, x1: i32, scratch: usize,
+): void {
+  const rowBytes = <usize>(srcWidth * channels);
+  for (let y = y0; y < y1; y++) {
+    const count = load<i32>(rowCount + (<usize>y << 2));
+    const rowTaps = rowWeights + (<usize>(y * rowStride) << 3);
+    const firstRow = src + <usize>(load<i32>(rowFirst + (<usize>y << 2)) - rowBase) * rowBytes;
+    const base = out + <usize>(((top + y) * size + left) * 3);
+    for (let x = x0; x < x1; x++) {
+      let rg = f64x2.splat(0), ba = f64x2.splat(0);
+      for (let k = 0, row = firstRow; k < count; k++, row += rowBytes) {
+        const weight = f64x2.splat(load<f64>(rowTaps + (<usize>k << 3)));
+        columnSum(row, channels, colFirst, colCount, colWeights, colStride, x, scratch);
+        rg = f64x2.add(rg, f64x2.mul(weight, v128.load(scratch)));
+        ba = f64x2.add(ba, f64x2.mul(weight, v128.load(scratch, 16)));
+      }
+      storeRgb(base + <usize>(x * 3), rg, ba);
+    }
+  }
+}
+
+/**
+ * Enlarging: each source row's column sums made once into a ring of `ringRows` rows and shared by the
+ * output rows that read it (#separable). `ring` holds (ringRows) × (x1 − x0) × 4 doubles.
+ */
+export function enlargeRgba(
+  src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, size: i32, left: i32, top: i32,
+  colFirst: usize, colCount: usize, colWeights: usize, colStride: i32,
+  rowFirst: usize, rowCount: usize, rowWeights: usize, ringRows: i32,
+  y0: i32, y1: i32, x0: i32, x1: i32, ring: usize,
+): void {
+  const rowBytes = <usize>(srcWidth * channels);
+  const lane = <usize>(x1 - x0) << 5;
+  let nextRow = load<i32>(rowFirst + (<usize>y0 << 2));
+  for (let y = y0; y < y1; y++) {
+    const firstRow = load<i32>(rowFirst + (<usize>y << 2));
+    const count = load<i32>(rowCount + (<usize>y << 2));
+    for (let s = max(nextRow, firstRow); s < firstRow + count; s++) {
+      const row = src + <usize>(s - rowBase) * rowBytes;
+      let into = ring + <usize>(s % ringRows) * lane;
+      for (let x = x0; x < x1; x++, into += 32) columnSum(row, channels, colFirst, colCount, colWeights, colStride, x, into);
+    }
+    nextRow = max(nextRow, firstRow + count);
+    const rowTaps = rowWeights + (<usize>(y * ringRows) << 3);
+    const h0 = ring + <usize>(firstRow % ringRows) * lane;
+    const w0 = f64x2.splat(load<f64>(rowTaps));
+    const zero = f64x2.splat(0);
+    let q = out + <usize>(((top + y) * size + left + x0) * 3);
+    if (count === 1) {
+      for (let i: usize = 0; i < lane; i += 32, q += 3) {
+        storeRgb(q, f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i))), f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i, 16))));
+      }
+    } else {
+      // The plan reads at most two rows per output row when enlarging.
+      const h1 = ring + <usize>((firstRow + 1) % ringRows) * lane;
+      const w1 = f64x2.splat(load<f64>(rowTaps, 8));
+      for (let i: usize = 0; i < lane; i += 32, q += 3) {
+        const rg = f64x2.add(f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i))), f64x2.mul(w1, v128.load(h1 + i)));
+        const ba = f64x2.add(f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i, 16))), f64x2.mul(w1, v128.load(h1 + i, 16)));
+        storeRgb(q, rg, ba);
+      }
+    }
+  }
+}

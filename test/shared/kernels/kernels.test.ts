@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compileKernels, KERNELS_MODULE, kernelsModuleText } from '../../../scripts/build-kernels.ts';
+import { kernels, Layout } from '../../../shared/kernels/index.ts';
+
+describe('WebAssembly kernels', () => {
+  it('are committed exactly as their sources compile (npm run build:kernels)', async () => {
+    const binary = await compileKernels();
+    expect(readFileSync(KERNELS_MODULE, 'utf8')).toBe(kernelsModuleText(binary));
+  }, 60_000);
+
+  it('grow their memory for a large call, and later calls see the grown memory', () => {
+    const big = new Layout();
+    const at = big.take(32 << 20);
+    const memory = kernels().memory(big);
+    expect(memory.length).toBeGreaterThanOrEqual(at + (32 << 20));
+    memory.fill(7, at, at + 16);
+    const again = kernels().memory(new Layout());
+    expect(again[at]).toBe(7);
+    expect(kernels().run.sumAbsoluteDifference(at, at + 16, 16)).toBe(16 * 7);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { fitInside } from '../../../shared/media/letterbox.ts';
+import { axisTaps, Normaliser } from '../../../shared/media/resample.ts';
+
+/** The resampler's definition as plain loops: per row of taps, first + (between + last), then the rows from zero, + 0.5. */
+function reference(src: Uint8Array, width: number, height: number, channels: number, size: number): Uint8Array {
+  const at = fitInside(width, height, size);
+  const columns = axisTaps(width, at.width);
+  const rows = axisTaps(height, at.height);
+  const out = new Uint8Array(size * size * 3);
+  for (let y = 0; y < at.height; y++) {
+    for (let x = 0; x < at.width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let k = 0; k < rows.count[y]!; k++) {
+          const row = (rows.first[y]! + k) * width;
+          const n = columns.count[x]!;
+          const taps = x * columns.stride;
+          const pixel = (i: number) => src[(row + columns.first[x]! + i) * channels + c]!;
+          let h = columns.weights[taps]! * pixel(0);
+          if (n > 1) {
+            let between = 0;
+            for (let i = 1; i < n - 1; i++) between += pixel(i);
+            h += (n > 2 ? columns.weights[taps + 1]! : 0) * between + columns.weights[taps + n - 1]! * pixel(n - 1);
+          }
+          sum += rows.weights[y * rows.stride + k]! * h;
+        }
+        out[((at.top + y) * size + at.left + x) * 3 + c] = sum + 0.5;
+      }
+    }
+  }
+  return out;
+}
+
+function noise(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0, s = seed; i < length; i++) out[i] = (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24;
+  return out;
+}
+
+describe('Normaliser', () => {
+  const cases: Array<[number, number, number]> = [
+    [4, 4, 128], [1, 1, 64], [128, 128, 128], [80, 60, 256], [440, 625, 128], [601, 337, 256], [3000, 17, 128], [9, 1200, 64], [300, 200, 200],
+  ];
+  for (const channels of [3, 4]) {
+    for (const [width, height, size] of cases) {
+      it(`gives the definition's pixels exactly: ${width}×${height} ${channels === 4 ? 'RGBA' : 'RGB'} into ${size}×${size}`, () => {
+        const src = noise(width * height * channels, width * 31 + height);
+        const normaliser = new Normaliser(width, height, fitInside(width, height, size), size, { channels });
+        expect(Buffer.compare(normaliser.normalise(src, 0), reference(src, width, height, channels, size))).toBe(0);
+      });
+    }
+  }
+
+  it('cuts a canvas larger than its band into bands of rows, with the same pixels', () => {
+    const [width, height, size] = [2100, 1300, 96];
+    const src = noise(width * height * 4, 5);
+    const normaliser = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4 });
+    expect(Buffer.compare(normaliser.normalise(src, 0), reference(src, width, height, 4, size))).toBe(0);
+  });
+
+  it('updates only what a changed rectangle reaches, to the same pixels as a full pass', () => {
+    for (const [width, height, size] of [[300, 200, 128], [50, 70, 256], [1000, 90, 128]] as const) {
+      const normaliser = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4 });
+      const src = noise(width * height * 4, 9);
+      let previous = normaliser.normalise(src, 0);
+      for (const [left, top, w, h] of [[3, 5, 40, 20], [width - 7, height - 3, 7, 3], [0, 0, width, 1], [10, 10, 0, 5]] as const) {
+        const patch = noise(w * h * 4, left + top);
+        for (let y = 0; y < h; y++) src.set(patch.subarray(y * w * 4, (y + 1) * w * 4), ((top + y) * width + left) * 4);
+        const updated = normaliser.update(src, previous, { left, top, width: w, height: h });
+        expect(Buffer.compare(updated, reference(src, width, height, 4, size))).toBe(0);
+        previous = updated;
+      }
+    }
+  });
+});
