@@ -27,6 +27,12 @@ export interface KernelExports {
     rowFirst: Pointer, rowCount: Pointer, rowWeights: Pointer, ringRows: number,
     y0: number, y1: number, x0: number, x1: number, ring: Pointer,
   ): void;
+  halve(src: Pointer, rowBase: number, srcWidth: number, channels: number, out: Pointer, size: number, left: number, top: number, y0: number, y1: number, x0: number, x1: number, pairs: Pointer): void;
+  lzwDecode(bytes: Pointer, length: number, at: number, out: Pointer, limit: number, table: Pointer, status: Pointer): number;
+  paintIndices(
+    indices: Pointer, pixels: number, frameWidth: number, frameHeight: number, interlaced: boolean, width: number,
+    palette: Pointer, transparent: number, canvas: Pointer, canvasWidth: number, left: number, top: number, rowBase: number, rows: number,
+  ): void;
   rgbToGray(rgb: Pointer, out: Pointer, pixels: number): void;
   sumSquaredDifference(a: Pointer, b: Pointer, bytes: number): number;
   sumAbsoluteDifference(a: Pointer, b: Pointer, bytes: number): number;

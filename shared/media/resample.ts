@@ -75,6 +75,8 @@ export class Normaliser {
   readonly #size: number;
   readonly #columns: AxisTaps;
   readonly #rows: AxisTaps;
+  /** Exactly 2:1 both ways (video's S×S square to 128×128, a GIF twice the placement): each output is a 2×2 mean. */
+  readonly #halve: boolean;
 
   constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number, options: NormaliserOptions = {}) {
     this.#sourceWidth = sourceWidth;
@@ -83,6 +85,7 @@ export class Normaliser {
     this.#size = size;
     this.#columns = axisTaps(sourceWidth, at.width);
     this.#rows = axisTaps(sourceHeight, at.height);
+    this.#halve = sourceWidth === 2 * at.width && sourceHeight === 2 * at.height;
   }
 
   /** `src` holds one frame as packed rows from `offset`; returns an S×S RGB canvas, `into` or a new one. */
@@ -131,7 +134,7 @@ export class Normaliser {
 
     const layout = new Layout();
     const tables = [columns.first, columns.count, columns.weights, rows.first, rows.count, rows.weights].map((table) => ({ table, at: layout.take(table.byteLength) }));
-    const scratch = layout.take(enlarging ? rows.stride * (x1 - x0) * 32 : 32);
+    const scratch = layout.take(this.#halve ? rowBytes * 2 : enlarging ? rows.stride * (x1 - x0) * 32 : 32);
     const target = layout.take(out.length);
     const band = layout.take((bandEnd - bandFirst) * rowBytes);
     const memory = kernels().memory(layout);
@@ -141,12 +144,17 @@ export class Normaliser {
 
     const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = tables.map((t) => t.at) as [number, number, number, number, number, number];
     const { left, top } = this.#at;
-    const kernel = enlarging ? kernels().run.enlargeRgba : kernels().run.shrinkRgba;
-    kernel(
-      band, bandFirst, this.#sourceWidth, channels, target, this.#size, left, top,
-      colFirst, colCount, colWeights, columns.stride, rowFirst, rowCount, rowWeights, rows.stride,
-      y0, y1, x0, x1, scratch,
-    );
+    const run = kernels().run;
+    if (this.#halve) {
+      // The general sum gives (a + b + c + d) / 4 + 0.5 exactly here (quarters are exact in binary), so this is the same value.
+      run.halve(band, bandFirst, this.#sourceWidth, channels, target, this.#size, left, top, y0, y1, x0, x1, scratch);
+    } else {
+      (enlarging ? run.enlargeRgba : run.shrinkRgba)(
+        band, bandFirst, this.#sourceWidth, channels, target, this.#size, left, top,
+        colFirst, colCount, colWeights, columns.stride, rowFirst, rowCount, rowWeights, rows.stride,
+        y0, y1, x0, x1, scratch,
+      );
+    }
     out.set(memory.subarray(target, target + out.length));
   }
 }

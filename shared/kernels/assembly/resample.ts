@@ -138,3 +138,32 @@ export function enlargeRgba(
     }
   }
 }
+
+/**
+ * Exactly 2:1 both ways (video's S×S square to 128×128): each output is the mean of a 2×2 block,
+ * (a + b + c + d + 2) >> 2, which is what the general sum gives here (quarters are exact in binary).
+ * The two source rows are added as 16-bit lanes sixteen bytes at a time into `pairs`, then each
+ * output adds a pixel and its right neighbour.
+ */
+export function halve(src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, size: i32, left: i32, top: i32, y0: i32, y1: i32, x0: i32, x1: i32, pairs: usize): void {
+  const rowBytes = <usize>(srcWidth * channels);
+  const from = <usize>(2 * x0 * channels), to = <usize>(2 * x1 * channels);
+  for (let y = y0; y < y1; y++) {
+    const upper = src + <usize>(2 * y - rowBase) * rowBytes, lower = upper + rowBytes;
+    let i = from;
+    for (; i + 16 <= to; i += 16) {
+      const a = v128.load(upper + i), b = v128.load(lower + i);
+      v128.store(pairs + (i << 1), i16x8.add(i16x8.extend_low_i8x16_u(a), i16x8.extend_low_i8x16_u(b)));
+      v128.store(pairs + (i << 1), i16x8.add(i16x8.extend_high_i8x16_u(a), i16x8.extend_high_i8x16_u(b)), 16);
+    }
+    for (; i < to; i++) store<u16>(pairs + (i << 1), <u16>load<u8>(upper + i) + <u16>load<u8>(lower + i));
+    let q = out + <usize>(((top + y) * size + left + x0) * 3);
+    for (let x = x0; x < x1; x++, q += 3) {
+      const p = pairs + (<usize>(2 * x * channels) << 1);
+      const n = <usize>channels << 1;
+      store<u8>(q, (<u32>load<u16>(p) + <u32>load<u16>(p + n) + 2) >> 2);
+      store<u8>(q, (<u32>load<u16>(p, 2) + <u32>load<u16>(p + n, 2) + 2) >> 2, 1);
+      store<u8>(q, (<u32>load<u16>(p, 4) + <u32>load<u16>(p + n, 4) + 2) >> 2, 2);
+    }
+  }
+}

@@ -7,7 +7,7 @@
  * that exact, and readers ignore the fourth byte.
  */
 import { Disposal, type GifFrameInfo, type GifLayout } from './scan.ts';
-import { LzwDecoder } from './lzw.ts';
+import { decodeAndPaint } from './lzw.ts';
 import type { ByteSource } from './bytes.ts';
 
 /** A rectangle of the canvas, already clipped to it. */
@@ -28,9 +28,6 @@ export class GifCanvas {
   readonly #pixels: Uint32Array;
   readonly #source: ByteSource;
   readonly #layout: GifLayout;
-  readonly #indices: Uint8Array;
-  readonly #indexWords: Uint32Array;
-  readonly #lzw = new LzwDecoder();
   readonly #palette = new Uint32Array(256);
   readonly #paletteBytes = new Uint8Array(this.#palette.buffer);
   readonly #background: number;
@@ -44,10 +41,6 @@ export class GifCanvas {
     this.height = layout.height;
     this.#pixels = new Uint32Array(layout.width * layout.height);
     this.rgba = new Uint8Array(this.#pixels.buffer);
-    // Whole words, so the indices can also be read four at a time.
-    const indexBytes = Math.max(1, ...layout.frames.map((f) => indexPixels(f, layout)));
-    this.#indices = new Uint8Array(Math.ceil(indexBytes / 4) * 4);
-    this.#indexWords = new Uint32Array(this.#indices.buffer);
     const bg = layout.backgroundIndex;
     const colour = new Uint8Array(4);
     if (layout.palette && bg < layout.paletteEntries) colour.set(layout.palette.subarray(bg * 3, bg * 3 + 3));
@@ -69,56 +62,11 @@ export class GifCanvas {
     if (rect.width === 0 || rect.height === 0) return { changed, problem: null };
     const limit = indexPixels(frame, this.#layout);
     const bytes = this.#source.read(frame.start, frame.end - frame.start);
-    const { pixels, problem } = this.#lzw.decode(bytes, frame.dataOffset - frame.start, this.#indices, limit);
-    this.#paint(frame, rect, pixels, bytes);
+    const palette = this.#loadPalette(frame, bytes);
+    const target = { canvas: this.#pixels, canvasWidth: this.width, rect, frame, palette };
+    const { pixels, problem } = decodeAndPaint(bytes, frame.dataOffset - frame.start, limit, target);
     if (pixels === 0) return { changed, problem: problem ?? 'no pixels in its image data', empty: true };
     return { changed, problem };
-  }
-
-  #paint(frame: GifFrameInfo, rect: CanvasRect, pixels: number, bytes: Uint8Array): void {
-    const palette = this.#loadPalette(frame, bytes);
-    const indices = this.#indices;
-    const words = this.#indexWords;
-    const canvas = this.#pixels;
-    const transparent = frame.transparentIndex;
-    // Four transparent indices in one word.
-    const clear = (transparent * 0x01010101) >>> 0;
-    const rows = Math.ceil(pixels / frame.width);
-    const rowOf = frame.interlaced ? interlacedRows(frame.height) : null;
-    for (let k = 0; k < rows; k++) {
-      const y = frame.top + (rowOf ? rowOf[k]! : k);
-      if (y >= this.height) continue;
-      const from = k * frame.width;
-      const count = Math.min(rect.width, pixels - from);
-      let out = y * this.width + frame.left;
-      if (transparent < 0) {
-        for (let i = from, stop = from + count; i < stop; i++, out++) canvas[out] = palette[indices[i]!]!;
-        continue;
-      }
-      // Over half the pixels the corpus paints are transparent, mostly in runs: those are skipped four at a time.
-      const stop = from + count;
-      const wordsFrom = Math.min(stop, (from + 3) & ~3);
-      const wordsTo = Math.max(wordsFrom, stop & ~3);
-      let i = from;
-      for (; i < wordsFrom; i++, out++) {
-        const index = indices[i]!;
-        if (index !== transparent) canvas[out] = palette[index]!;
-      }
-      for (let w = i >> 2; i < wordsTo; w++, i += 4, out += 4) {
-        const four = words[w]!;
-        if (four === clear) continue;
-        // The four indices out of the word already loaded (little-endian: the first is the low byte).
-        const a = four & 0xff, b = (four >>> 8) & 0xff, c = (four >>> 16) & 0xff, d = four >>> 24;
-        if (a !== transparent) canvas[out] = palette[a]!;
-        if (b !== transparent) canvas[out + 1] = palette[b]!;
-        if (c !== transparent) canvas[out + 2] = palette[c]!;
-        if (d !== transparent) canvas[out + 3] = palette[d]!;
-      }
-      for (; i < stop; i++, out++) {
-        const index = indices[i]!;
-        if (index !== transparent) canvas[out] = palette[index]!;
-      }
-    }
   }
 
   /** The frame's own palette, else the global one, else libnsgif's default (black, white); missing entries are black. */
@@ -210,14 +158,4 @@ export function indexPixels(frame: GifFrameInfo, layout: Pick<GifLayout, 'width'
   if (frame.left >= layout.width || frame.top >= layout.height) return 0;
   const rows = frame.interlaced ? frame.height : Math.min(frame.height, layout.height - frame.top);
   return rows * frame.width;
-}
-
-/** Row of the k-th decoded row of an interlaced image: every 8th from 0, every 8th from 4, every 4th from 2, every 2nd from 1. */
-function interlacedRows(height: number): Int32Array {
-  const rows = new Int32Array(height);
-  let k = 0;
-  for (const [start, step] of [[0, 8], [4, 8], [2, 4], [1, 2]] as const) {
-    for (let y = start; y < height; y += step) rows[k++] = y;
-  }
-  return rows;
 }

@@ -3,14 +3,19 @@
  * an index buffer. Every string in the table has already been written once to
  * the output, so a code is stored as where that copy starts and how long it
  * is, and emitting it is a forward copy within the buffer: no prefix chains
- * to follow and nothing allocated per code. LZW is most of a GIF's decoding time.
+ * to follow and nothing allocated per code. LZW is most of a GIF's decoding time,
+ * so the loop is a WebAssembly kernel (shared/kernels/assembly/lzw.ts), and so is
+ * painting the indices through the palette.
  */
+import { kernels, Layout, stage } from '../../kernels/index.ts';
 
-/** Strings at least this long are copied with copyWithin, whose call costs more than a short loop. */
-const LONG_STRING = 24;
-
-/** GIF codes are at most 12 bits wide. */
-const MAX_CODES = 4096;
+/** GIF codes are at most 12 bits wide: the table is 4096 starts (i32) and lengths (u16). */
+const TABLE_BYTES = 4096 * 6;
+const STATUS_BYTES = 12;
+/** Problem codes of the kernel (shared/kernels/assembly/lzw.ts). */
+const BAD_MIN_SIZE = 1;
+const CODE_BEFORE_STRING = 2;
+const CODE_BEYOND_NEXT = 3;
 
 export interface LzwOutcome {
   /** Pixels written, at most the limit asked for. */
@@ -19,92 +24,49 @@ export interface LzwOutcome {
   problem: string | null;
 }
 
-export class LzwDecoder {
-  /** Output position of a code's string (codes below the clear code are their own index). */
-  readonly #start = new Int32Array(MAX_CODES);
-  readonly #length = new Uint16Array(MAX_CODES);
+/** Where and how a frame's indices are painted: the canvas and the frame's clipped rectangle on it. */
+export interface PaintTarget {
+  canvas: Uint32Array;
+  canvasWidth: number;
+  /** The frame's rectangle clipped to the canvas; its rows are the ones painted. */
+  rect: { left: number; top: number; width: number; height: number };
+  frame: { width: number; height: number; interlaced: boolean; transparentIndex: number };
+  /** 256 RGBA words. */
+  palette: Uint32Array;
+}
 
-  /** Decode the image data whose minimum code size byte is at `at` into `out[0 .. limit)`. */
-  decode(bytes: Uint8Array, at: number, out: Uint8Array, limit: number): LzwOutcome {
-    const start = this.#start;
-    const length = this.#length;
-    const minSize = bytes[at]!;
-    if (minSize < 1 || minSize > 11) return { pixels: 0, problem: `LZW minimum code size ${minSize} is outside 1–11` };
-    const clear = 1 << minSize;
-    const end = clear + 1;
-    for (let i = 0; i < clear; i++) length[i] = 1;
-    let size = minSize + 1;
-    let mask = (1 << size) - 1;
-    let next = clear + 2;
-    let previous = -1;
-    let previousAt = 0;
-    let pos = at + 1;
-    let blockEnd = pos;
-    let acc = 0;
-    let bits = 0;
-    let written = 0;
-    let problem: string | null = null;
-
-    decoding: while (written < limit) {
-      while (bits < size) {
-        if (pos >= blockEnd) {
-          // The next sub-block; a zero length (or the end of the file) ends the data without an end code.
-          if (pos >= bytes.length) break decoding;
-          const blockLength = bytes[pos]!;
-          if (blockLength === 0) break decoding;
-          pos += 1;
-          blockEnd = Math.min(bytes.length, pos + blockLength);
-          continue;
-        }
-        acc |= bytes[pos++]! << bits;
-        bits += 8;
-      }
-      const code = acc & mask;
-      acc >>>= size;
-      bits -= size;
-
-      if (code === clear) {
-        size = minSize + 1;
-        mask = (1 << size) - 1;
-        next = clear + 2;
-        previous = -1;
-        continue;
-      }
-      if (code === end) break;
-      if (previous < 0) {
-        if (code > clear) {
-          problem = `LZW code ${code} before any string was defined`;
-          break;
-        }
-      } else if (code > next || (code === next && next >= MAX_CODES)) {
-        problem = `LZW code ${code} beyond the next free code ${next}`;
-        break;
-      } else if (next < MAX_CODES) {
-        // The new entry is the previous string plus the first index of this one, which follows it in the output.
-        start[next] = previousAt;
-        length[next] = length[previous]! + 1;
-        next++;
-        if (next > mask && size < 12) {
-          size++;
-          mask = (1 << size) - 1;
-        }
-      }
-
-      const n = Math.min(length[code]!, limit - written);
-      const from = start[code]!;
-      if (code < clear) {
-        out[written] = code;
-      } else if (n >= LONG_STRING && from + n <= written) {
-        // A long string that ends before this one starts: one native copy.
-        out.copyWithin(written, from, from + n);
-      } else {
-        // Forward, byte by byte: for a code defined by this very step the copy reads the byte it has just written.
-        for (let i = 0; i < n; i++) out[written + i] = out[from + i]!;
-      }
-      previousAt = written;
-      written += n;
-      previous = code;
-    }
-    return { pixels: written, problem };
+/**
+ * Decode the image data whose minimum code size byte is at `at` (at most `limit` indices) and paint
+ * them on the canvas, skipping the transparent index. Both loops are WebAssembly kernels; the
+ * indices stay in the kernels' memory, and only the rectangle's rows of the canvas go in and out.
+ */
+export function decodeAndPaint(bytes: Uint8Array, at: number, limit: number, target: PaintTarget): LzwOutcome {
+  const { canvas, canvasWidth, rect, frame, palette } = target;
+  const layout = new Layout();
+  const data = layout.take(bytes.length);
+  const indices = layout.take(limit);
+  const table = layout.take(TABLE_BYTES);
+  const status = layout.take(STATUS_BYTES);
+  const colours = layout.take(palette.byteLength);
+  const rows = canvas.subarray(rect.top * canvasWidth, (rect.top + rect.height) * canvasWidth);
+  const band = layout.take(rows.byteLength);
+  const memory = kernels().memory(layout);
+  const run = kernels().run;
+  memory.set(bytes, data);
+  const pixels = run.lzwDecode(data, bytes.length, at, indices, limit, table, status);
+  if (pixels > 0) {
+    stage(memory, colours, palette);
+    stage(memory, band, rows);
+    run.paintIndices(indices, pixels, frame.width, frame.height, frame.interlaced, rect.width, colours, frame.transparentIndex, band, canvasWidth, rect.left, rect.top, rect.top, rect.height);
+    rows.set(new Uint32Array(memory.buffer, band, rows.length));
   }
+  const [kind, value, next] = new Int32Array(memory.buffer, status, 3);
+  return { pixels, problem: describe(kind!, value!, next!) };
+}
+
+function describe(kind: number, value: number, next: number): string | null {
+  if (kind === BAD_MIN_SIZE) return `LZW minimum code size ${value} is outside 1–11`;
+  if (kind === CODE_BEFORE_STRING) return `LZW code ${value} before any string was defined`;
+  if (kind === CODE_BEYOND_NEXT) return `LZW code ${value} beyond the next free code ${next}`;
+  return null;
 }

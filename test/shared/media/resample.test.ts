@@ -40,7 +40,7 @@ function noise(length: number, seed: number): Uint8Array {
 
 describe('Normaliser', () => {
   const cases: Array<[number, number, number]> = [
-    [4, 4, 128], [1, 1, 64], [128, 128, 128], [80, 60, 256], [440, 625, 128], [601, 337, 256], [3000, 17, 128], [9, 1200, 64], [300, 200, 200],
+    [4, 4, 128], [1, 1, 64], [128, 128, 128], [256, 256, 128], [512, 300, 256], [80, 60, 256], [440, 625, 128], [601, 337, 256], [3000, 17, 128], [9, 1200, 64], [300, 200, 200],
   ];
   for (const channels of [3, 4]) {
     for (const [width, height, size] of cases) {
