@@ -4,8 +4,10 @@
  * shape: each cell's deviation from the mean colour, divided by the contrast.
  * Subtracting the mean and dividing by the contrast makes the shape blind to a
  * fade (every pixel scaled towards black or white is an affine map of each
- * channel), so only a change of what is where moves it.
+ * channel), so only a change of what is where moves it. The loops over pixels
+ * are WebAssembly kernels (shared/kernels/assembly/structure.ts).
  */
+import { kernels, Layout, stage } from '../kernels/index.ts';
 
 /** A row or column belongs to the picture once any frame has shown a sample above this there (0–255). */
 const CONTENT_LEVEL = 3;
@@ -109,21 +111,17 @@ export function appearance(rgb: Uint8Array, size: number, rect: Rect): Appearanc
   const grid = APPEARANCE_GRID;
   const width = rect.right - rect.left + 1;
   const height = rect.bottom - rect.top + 1;
-  const sums = new Float64Array(grid * grid * 3);
-  const counts = new Uint32Array(grid * grid);
-  const column = new Uint16Array(width);
-  for (let x = 0; x < width; x++) column[x] = Math.floor((x * grid) / width);
-  for (let y = 0; y < height; y++) {
-    const row = Math.floor((y * grid) / height) * grid;
-    let p = ((rect.top + y) * size + rect.left) * 3;
-    for (let x = 0; x < width; x++, p += 3) {
-      const cell = row + column[x]!;
-      sums[cell * 3] = sums[cell * 3]! + rgb[p]!;
-      sums[cell * 3 + 1] = sums[cell * 3 + 1]! + rgb[p + 1]!;
-      sums[cell * 3 + 2] = sums[cell * 3 + 2]! + rgb[p + 2]!;
-      counts[cell] = counts[cell]! + 1;
-    }
-  }
+  const cells = grid * grid;
+  const layout = new Layout();
+  const frame = layout.take(rgb.length);
+  const sumsAt = layout.take(cells * 3 * 4);
+  const countsAt = layout.take(cells * 4);
+  const column = layout.take(width * 2);
+  const memory = kernels().memory(layout);
+  memory.set(rgb, frame);
+  kernels().run.cellSums(frame, size, rect.top, rect.left, width, height, grid, sumsAt, countsAt, column);
+  const sums = new Uint32Array(memory.buffer.slice(sumsAt, sumsAt + cells * 3 * 4));
+  const counts = new Uint32Array(memory.buffer.slice(countsAt, countsAt + cells * 4));
   // A content area narrower than the grid leaves some cells empty; they read as black.
   const values = Float32Array.from(sums, (sum, i) => sum / (255 * (counts[Math.floor(i / 3)]! || 1)));
   const pixels = width * height;
@@ -163,35 +161,19 @@ function toneHistogram(rgb: Uint8Array, size: number, rect: Rect, mean: readonly
     lower[v] = Math.min(top - 1, Math.floor(u));
     share[v] = u - lower[v]!;
   }
-  const sr = TONE_LEVELS * TONE_LEVELS;
-  const sg = TONE_LEVELS;
-  const counts = new Float64Array(TONE_LEVELS ** 3);
-  let samples = 0;
+  const bins = TONE_LEVELS ** 3;
+  const layout = new Layout();
+  const frame = layout.take(rgb.length);
+  const lowerAt = layout.take(lower.byteLength);
+  const shareAt = layout.take(share.byteLength);
+  const countsAt = layout.take(bins * 8);
+  const memory = kernels().memory(layout);
+  memory.set(rgb, frame);
+  stage(memory, lowerAt, lower);
+  stage(memory, shareAt, share);
   // Every other pixel of every other row: a quarter of the pixels describe the tones as well.
-  for (let y = rect.top; y <= rect.bottom; y += TONE_STRIDE) {
-    let p = (y * size + rect.left) * 3;
-    for (let x = rect.left; x <= rect.right; x += TONE_STRIDE, p += 3 * TONE_STRIDE) {
-      const r = rgb[p]!;
-      const g = rgb[p + 1]!;
-      const b = rgb[p + 2]!;
-      const k = lower[r]! * sr + lower[g]! * sg + lower[b]!;
-      const r1 = share[r]!;
-      const g1 = share[g]!;
-      const b1 = share[b]!;
-      const r0 = 1 - r1;
-      const g0 = 1 - g1;
-      const b0 = 1 - b1;
-      counts[k] = counts[k]! + r0 * g0 * b0;
-      counts[k + 1] = counts[k + 1]! + r0 * g0 * b1;
-      counts[k + sg] = counts[k + sg]! + r0 * g1 * b0;
-      counts[k + sg + 1] = counts[k + sg + 1]! + r0 * g1 * b1;
-      counts[k + sr] = counts[k + sr]! + r1 * g0 * b0;
-      counts[k + sr + 1] = counts[k + sr + 1]! + r1 * g0 * b1;
-      counts[k + sr + sg] = counts[k + sr + sg]! + r1 * g1 * b0;
-      counts[k + sr + sg + 1] = counts[k + sr + sg + 1]! + r1 * g1 * b1;
-      samples++;
-    }
-  }
+  const samples = kernels().run.toneCounts(frame, size, rect.top, rect.left, rect.bottom, rect.right, TONE_STRIDE, TONE_LEVELS, lowerAt, shareAt, countsAt);
+  const counts = new Float64Array(memory.buffer.slice(countsAt, countsAt + bins * 8));
   return Float32Array.from(counts, (n) => n / samples);
 }
 

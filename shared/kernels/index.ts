@@ -15,24 +15,20 @@ type Pointer = number;
 
 export interface KernelExports {
   memory: WebAssembly.Memory;
-  shrinkRgba(
-    src: Pointer, rowBase: number, srcWidth: number, channels: number, out: Pointer, size: number, left: number, top: number,
-    colFirst: Pointer, colCount: Pointer, colWeights: Pointer, colStride: number,
-    rowFirst: Pointer, rowCount: Pointer, rowWeights: Pointer, rowStride: number,
-    y0: number, y1: number, x0: number, x1: number, scratch: Pointer,
-  ): void;
-  enlargeRgba(
-    src: Pointer, rowBase: number, srcWidth: number, channels: number, out: Pointer, size: number, left: number, top: number,
+  resampleRgba(
+    src: Pointer, rowBase: number, srcWidth: number, channels: number, out: Pointer, outRowBase: number, size: number, left: number, top: number,
     colFirst: Pointer, colCount: Pointer, colWeights: Pointer, colStride: number,
     rowFirst: Pointer, rowCount: Pointer, rowWeights: Pointer, ringRows: number,
-    y0: number, y1: number, x0: number, x1: number, ring: Pointer,
+    y0: number, y1: number, x0: number, x1: number, ring: Pointer, total: Pointer,
   ): void;
-  halve(src: Pointer, rowBase: number, srcWidth: number, channels: number, out: Pointer, size: number, left: number, top: number, y0: number, y1: number, x0: number, x1: number, pairs: Pointer): void;
+  halve(src: Pointer, rowBase: number, srcWidth: number, channels: number, out: Pointer, outRowBase: number, size: number, left: number, top: number, y0: number, y1: number, x0: number, x1: number, pairs: Pointer): void;
   lzwDecode(bytes: Pointer, length: number, at: number, out: Pointer, limit: number, table: Pointer, status: Pointer): number;
   paintIndices(
     indices: Pointer, pixels: number, frameWidth: number, frameHeight: number, interlaced: boolean, width: number,
     palette: Pointer, transparent: number, canvas: Pointer, canvasWidth: number, left: number, top: number, rowBase: number, rows: number,
   ): void;
+  cellSums(rgb: Pointer, size: number, top: number, left: number, width: number, height: number, grid: number, sums: Pointer, counts: Pointer, column: Pointer): void;
+  toneCounts(rgb: Pointer, size: number, top: number, left: number, bottom: number, right: number, stride: number, levels: number, lower: Pointer, share: Pointer, counts: Pointer): number;
   rgbToGray(rgb: Pointer, out: Pointer, pixels: number): void;
   sumSquaredDifference(a: Pointer, b: Pointer, bytes: number): number;
   sumAbsoluteDifference(a: Pointer, b: Pointer, bytes: number): number;

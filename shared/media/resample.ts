@@ -128,18 +128,19 @@ export class Normaliser {
     const rows = this.#rows;
     const bandFirst = rows.first[y0]!;
     const bandEnd = rows.first[y1 - 1]! + rows.count[y1 - 1]!;
-    // Enlarging, each output row reads at most two source rows, and neighbouring output rows read the
-    // same ones: their column sums are worth keeping. Shrinking, each source row feeds about one output row.
-    const enlarging = rows.stride <= 2;
-
     const layout = new Layout();
     const tables = [columns.first, columns.count, columns.weights, rows.first, rows.count, rows.weights].map((table) => ({ table, at: layout.take(table.byteLength) }));
-    const scratch = layout.take(this.#halve ? rowBytes * 2 : enlarging ? rows.stride * (x1 - x0) * 32 : 32);
-    const target = layout.take(out.length);
+    const lane = (x1 - x0) * 32;
+    const ring = layout.take(this.#halve ? rowBytes * 2 : rows.stride * lane);
+    const total = layout.take(lane);
+    // Only the output rows this band writes go in and out.
+    const outRowBytes = this.#size * 3;
+    const [outFirst, outEnd] = [(this.#at.top + y0) * outRowBytes, (this.#at.top + y1) * outRowBytes];
+    const target = layout.take(outEnd - outFirst);
     const band = layout.take((bandEnd - bandFirst) * rowBytes);
     const memory = kernels().memory(layout);
     for (const { table, at } of tables) stage(memory, at, table);
-    memory.set(out, target);
+    memory.set(out.subarray(outFirst, outEnd), target);
     memory.set(src.subarray(bandFirst * rowBytes, bandEnd * rowBytes), band);
 
     const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = tables.map((t) => t.at) as [number, number, number, number, number, number];
@@ -147,15 +148,15 @@ export class Normaliser {
     const run = kernels().run;
     if (this.#halve) {
       // The general sum gives (a + b + c + d) / 4 + 0.5 exactly here (quarters are exact in binary), so this is the same value.
-      run.halve(band, bandFirst, this.#sourceWidth, channels, target, this.#size, left, top, y0, y1, x0, x1, scratch);
+      run.halve(band, bandFirst, this.#sourceWidth, channels, target, this.#at.top + y0, this.#size, left, top, y0, y1, x0, x1, ring);
     } else {
-      (enlarging ? run.enlargeRgba : run.shrinkRgba)(
-        band, bandFirst, this.#sourceWidth, channels, target, this.#size, left, top,
+      run.resampleRgba(
+        band, bandFirst, this.#sourceWidth, channels, target, top + y0, this.#size, left, top,
         colFirst, colCount, colWeights, columns.stride, rowFirst, rowCount, rowWeights, rows.stride,
-        y0, y1, x0, x1, scratch,
+        y0, y1, x0, x1, ring, total,
       );
     }
-    out.set(memory.subarray(target, target + out.length));
+    out.set(memory.subarray(target, target + outEnd - outFirst), outFirst);
   }
 }
 

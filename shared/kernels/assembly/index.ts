@@ -1,4 +1,5 @@
-export { enlargeRgba, halve, shrinkRgba } from './resample';
+export { halve, resampleRgba } from './resample';
 export { rgbToGray, sumAbsoluteDifference, sumSquaredDifference } from './pixels';
 export { ssimGray } from './ssim';
 export { lzwDecode, paintIndices } from './lzw';
+export { cellSums, toneCounts } from './structure';

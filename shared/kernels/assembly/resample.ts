@@ -2,7 +2,8 @@
  * The resampler's kernels (shared/media/resample.ts makes the tap tables and stages the data). Tap
  * tables hold per output index a first source index (i32), a tap count (i32) and `stride` weights
  * (f64). Source pixels are RGB or RGBA (`channels`), alpha ignored; source rows come in a band, row r
- * at `src + (r − rowBase) · rowBytes`. Output is packed RGB rows of side `size`.
+ * at `src + (r − rowBase) · rowBytes`. Output is packed RGB rows of side `size`, from row
+ * `outRowBase` of the canvas on.
  *
  * Each output value is a fixed sequence of IEEE double operations: per source row, the first tap
  * times its weight plus (the integer sum of the taps between times their common weight plus the
@@ -13,10 +14,10 @@
 
 /** f64x2 of a pixel's [r, g] and [b, a] from its four lanes. */
 @inline function lanesLow(pixel: v128): v128 {
-  return f64x2.convert_low_i32x4_u(pixel);
+  return f64x2.convert_low_i32x4_s(pixel);
 }
 @inline function lanesHigh(pixel: v128): v128 {
-  return f64x2.convert_low_i32x4_u(i32x4.shuffle(pixel, pixel, 2, 3, 0, 1));
+  return f64x2.convert_low_i32x4_s(i32x4.shuffle(pixel, pixel, 2, 3, 0, 1));
 }
 /** The four bytes at `p` as four i32 lanes: a pixel's channels. */
 @inline function widen(p: usize): v128 {
@@ -62,48 +63,24 @@
 
 @inline function storeRgb(q: usize, rg: v128, ba: v128): void {
   const half = f64x2.splat(0.5);
-  const low = i32x4.trunc_sat_f64x2_u_zero(f64x2.add(rg, half));
-  const high = i32x4.trunc_sat_f64x2_u_zero(f64x2.add(ba, half));
+  const low = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(rg, half));
+  const high = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(ba, half));
   store<u8>(q, i32x4.extract_lane(low, 0));
   store<u8>(q, i32x4.extract_lane(low, 1), 1);
   store<u8>(q, i32x4.extract_lane(high, 0), 2);
 }
 
-/** Shrinking: each output pixel summed over its rows of taps in registers and stored once (#direct). */
-export function shrinkRgba(
-  src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, size: i32, left: i32, top: i32,
-  colFirst: usize, colCount: usize, colWeights: usize, colStride: i32,
-  rowFirst: usize, rowCount: usize, rowWeights: usize, rowStride: i32,
-  y0: i32, y1: i32, x0: i32, x1: i32, scratch: usize,
-): void {
-  const rowBytes = <usize>(srcWidth * channels);
-  for (let y = y0; y < y1; y++) {
-    const count = load<i32>(rowCount + (<usize>y << 2));
-    const rowTaps = rowWeights + (<usize>(y * rowStride) << 3);
-    const firstRow = src + <usize>(load<i32>(rowFirst + (<usize>y << 2)) - rowBase) * rowBytes;
-    const base = out + <usize>(((top + y) * size + left) * 3);
-    for (let x = x0; x < x1; x++) {
-      let rg = f64x2.splat(0), ba = f64x2.splat(0);
-      for (let k = 0, row = firstRow; k < count; k++, row += rowBytes) {
-        const weight = f64x2.splat(load<f64>(rowTaps + (<usize>k << 3)));
-        columnSum(row, channels, colFirst, colCount, colWeights, colStride, x, scratch);
-        rg = f64x2.add(rg, f64x2.mul(weight, v128.load(scratch)));
-        ba = f64x2.add(ba, f64x2.mul(weight, v128.load(scratch, 16)));
-      }
-      storeRgb(base + <usize>(x * 3), rg, ba);
-    }
-  }
-}
-
 /**
- * Enlarging: each source row's column sums made once into a ring of `ringRows` rows and shared by the
- * output rows that read it (#separable). `ring` holds (ringRows) × (x1 − x0) × 4 doubles.
+ * Output rows [y0, y1) and columns [x0, x1): each source row's sums for every output column are made
+ * once into a ring of `ringRows` rows (the most any output row reads), shared by the output rows that
+ * read it; each output row then adds its rows' sums, weighed, from zero in row order, into `total`.
+ * `ring` holds ringRows × (x1 − x0) × 32 bytes and `total` (x1 − x0) × 32.
  */
-export function enlargeRgba(
-  src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, size: i32, left: i32, top: i32,
+export function resampleRgba(
+  src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, outRowBase: i32, size: i32, left: i32, top: i32,
   colFirst: usize, colCount: usize, colWeights: usize, colStride: i32,
   rowFirst: usize, rowCount: usize, rowWeights: usize, ringRows: i32,
-  y0: i32, y1: i32, x0: i32, x1: i32, ring: usize,
+  y0: i32, y1: i32, x0: i32, x1: i32, ring: usize, total: usize,
 ): void {
   const rowBytes = <usize>(srcWidth * channels);
   const lane = <usize>(x1 - x0) << 5;
@@ -118,24 +95,17 @@ export function enlargeRgba(
     }
     nextRow = max(nextRow, firstRow + count);
     const rowTaps = rowWeights + (<usize>(y * ringRows) << 3);
-    const h0 = ring + <usize>(firstRow % ringRows) * lane;
-    const w0 = f64x2.splat(load<f64>(rowTaps));
     const zero = f64x2.splat(0);
-    let q = out + <usize>(((top + y) * size + left + x0) * 3);
-    if (count === 1) {
-      for (let i: usize = 0; i < lane; i += 32, q += 3) {
-        storeRgb(q, f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i))), f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i, 16))));
-      }
-    } else {
-      // The plan reads at most two rows per output row when enlarging.
-      const h1 = ring + <usize>((firstRow + 1) % ringRows) * lane;
-      const w1 = f64x2.splat(load<f64>(rowTaps, 8));
-      for (let i: usize = 0; i < lane; i += 32, q += 3) {
-        const rg = f64x2.add(f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i))), f64x2.mul(w1, v128.load(h1 + i)));
-        const ba = f64x2.add(f64x2.add(zero, f64x2.mul(w0, v128.load(h0 + i, 16))), f64x2.mul(w1, v128.load(h1 + i, 16)));
-        storeRgb(q, rg, ba);
+    for (let k = 0; k < count; k++) {
+      const weight = v128.load64_splat(rowTaps + (<usize>k << 3));
+      const sums = ring + <usize>((firstRow + k) % ringRows) * lane;
+      for (let i: usize = 0; i < lane; i += 16) {
+        const before = k === 0 ? zero : v128.load(total + i);
+        v128.store(total + i, f64x2.add(before, f64x2.mul(weight, v128.load(sums + i))));
       }
     }
+    let q = out + <usize>(((top + y - outRowBase) * size + left + x0) * 3);
+    for (let i: usize = 0; i < lane; i += 32, q += 3) storeRgb(q, v128.load(total + i), v128.load(total + i, 16));
   }
 }
 
@@ -145,7 +115,7 @@ export function enlargeRgba(
  * The two source rows are added as 16-bit lanes sixteen bytes at a time into `pairs`, then each
  * output adds a pixel and its right neighbour.
  */
-export function halve(src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, size: i32, left: i32, top: i32, y0: i32, y1: i32, x0: i32, x1: i32, pairs: usize): void {
+export function halve(src: usize, rowBase: i32, srcWidth: i32, channels: i32, out: usize, outRowBase: i32, size: i32, left: i32, top: i32, y0: i32, y1: i32, x0: i32, x1: i32, pairs: usize): void {
   const rowBytes = <usize>(srcWidth * channels);
   const from = <usize>(2 * x0 * channels), to = <usize>(2 * x1 * channels);
   for (let y = y0; y < y1; y++) {
@@ -157,7 +127,7 @@ export function halve(src: usize, rowBase: i32, srcWidth: i32, channels: i32, ou
       v128.store(pairs + (i << 1), i16x8.add(i16x8.extend_high_i8x16_u(a), i16x8.extend_high_i8x16_u(b)), 16);
     }
     for (; i < to; i++) store<u16>(pairs + (i << 1), <u16>load<u8>(upper + i) + <u16>load<u8>(lower + i));
-    let q = out + <usize>(((top + y) * size + left + x0) * 3);
+    let q = out + <usize>(((top + y - outRowBase) * size + left + x0) * 3);
     for (let x = x0; x < x1; x++, q += 3) {
       const p = pairs + (<usize>(2 * x * channels) << 1);
       const n = <usize>channels << 1;
