@@ -7,7 +7,7 @@
  * channel), so only a change of what is where moves it. The loops over pixels
  * are WebAssembly kernels (shared/kernels/assembly/structure.ts).
  */
-import { kernels, Layout, stage } from '../kernels/index.ts';
+import { kernels, Layout } from '../kernels/index.ts';
 
 /** A row or column belongs to the picture once any frame has shown a sample above this there (0–255). */
 const CONTENT_LEVEL = 3;
@@ -112,18 +112,24 @@ export function appearance(rgb: Uint8Array, size: number, rect: Rect): Appearanc
   const width = rect.right - rect.left + 1;
   const height = rect.bottom - rect.top + 1;
   const cells = grid * grid;
+  const bins = TONE_LEVELS ** 3;
   const layout = new Layout();
   const frame = layout.take(rgb.length);
   const sumsAt = layout.take(cells * 3 * 4);
   const countsAt = layout.take(cells * 4);
   const column = layout.take(width * 2);
+  const lowerAt = layout.take(256);
+  const shareAt = layout.take(256 * 4);
+  const tonesAt = layout.take(bins * 8);
   const memory = kernels().memory(layout);
   memory.set(rgb, frame);
-  kernels().run.cellSums(frame, size, rect.top, rect.left, width, height, grid, sumsAt, countsAt, column);
-  const sums = new Uint32Array(memory.buffer.slice(sumsAt, sumsAt + cells * 3 * 4));
-  const counts = new Uint32Array(memory.buffer.slice(countsAt, countsAt + cells * 4));
+  const run = kernels().run;
+  run.cellSums(frame, size, rect.top, rect.left, width, height, grid, sumsAt, countsAt, column);
+  const sums = new Uint32Array(memory.buffer, sumsAt, cells * 3);
+  const counts = new Uint32Array(memory.buffer, countsAt, cells);
   // A content area narrower than the grid leaves some cells empty; they read as black.
-  const values = Float32Array.from(sums, (sum, i) => sum / (255 * (counts[Math.floor(i / 3)]! || 1)));
+  const values = new Float32Array(cells * 3);
+  for (let i = 0; i < values.length; i++) values[i] = sums[i]! / (255 * (counts[Math.floor(i / 3)]! || 1));
   const pixels = width * height;
   const mean: [number, number, number] = [0, 0, 0];
   for (let i = 0; i < values.length; i++) mean[i % 3] = mean[i % 3]! + sums[i]!;
@@ -140,41 +146,31 @@ export function appearance(rgb: Uint8Array, size: number, rect: Rect): Appearanc
   const scale = 1 / Math.max(contrast, FLAT_CONTRAST);
   for (let i = 0; i < shape.length; i++) shape[i] = shape[i]! * scale;
 
-  const tones = toneHistogram(rgb, size, rect, mean, contrast);
+  // The frame is still in the kernels' memory: the tone histogram reads it there.
+  toneLevels(mean, contrast, new Uint8Array(memory.buffer, lowerAt, 256), new Float32Array(memory.buffer, shareAt, 256));
+  // Every other pixel of every other row: a quarter of the pixels describe the tones as well.
+  const samples = run.toneCounts(frame, size, rect.top, rect.left, rect.bottom, rect.right, TONE_STRIDE, TONE_LEVELS, lowerAt, shareAt, tonesAt);
+  const counted = new Float64Array(memory.buffer, tonesAt, bins);
+  const tones = new Float32Array(bins);
+  for (let i = 0; i < bins; i++) tones[i] = counted[i]! / samples;
   return { mean, contrast, shape, flatness: 1 - Math.min(1, contrast / FLAT_CONTRAST), values, tones };
 }
 
 /**
- * Every channel is standardised by the same grey level (the mean over the
- * channels) and the same contrast: a fade to black or white is an offset and a
- * gain common to the three channels, which this undoes, while a red pixel stays
+ * Each level's lower tone bin and the share of the bin above it. Every channel is standardised by
+ * the same grey level (the mean over the channels) and the same contrast: a fade to black or white
+ * is an offset and a gain common to the three channels, which this undoes, while a red pixel stays
  * redder than grey, so the histogram still tells colours apart.
  */
-function toneHistogram(rgb: Uint8Array, size: number, rect: Rect, mean: readonly number[], contrast: number): Float32Array {
+function toneLevels(mean: readonly number[], contrast: number, lower: Uint8Array, share: Float32Array): void {
   const grey = (mean[0]! + mean[1]! + mean[2]!) / 3;
   const scale = 1 / Math.max(contrast, FLAT_CONTRAST);
   const top = TONE_LEVELS - 1;
-  const lower = new Uint8Array(256);
-  const share = new Float32Array(256);
   for (let v = 0; v < 256; v++) {
     const u = Math.max(0, Math.min(top, (v / 255 - grey) * scale + top / 2));
     lower[v] = Math.min(top - 1, Math.floor(u));
     share[v] = u - lower[v]!;
   }
-  const bins = TONE_LEVELS ** 3;
-  const layout = new Layout();
-  const frame = layout.take(rgb.length);
-  const lowerAt = layout.take(lower.byteLength);
-  const shareAt = layout.take(share.byteLength);
-  const countsAt = layout.take(bins * 8);
-  const memory = kernels().memory(layout);
-  memory.set(rgb, frame);
-  stage(memory, lowerAt, lower);
-  stage(memory, shareAt, share);
-  // Every other pixel of every other row: a quarter of the pixels describe the tones as well.
-  const samples = kernels().run.toneCounts(frame, size, rect.top, rect.left, rect.bottom, rect.right, TONE_STRIDE, TONE_LEVELS, lowerAt, shareAt, countsAt);
-  const counts = new Float64Array(memory.buffer.slice(countsAt, countsAt + bins * 8));
-  return Float32Array.from(counts, (n) => n / samples);
 }
 
 /** What the change measures read: an appearance, or a coarse copy kept for every frame. */

@@ -7,12 +7,11 @@
  * The GIF decoder composites each frame on its own canvas and hands it here,
  * so frames never bleed into each other as they would in libvips' multi-page
  * resize. This module makes the tap tables and cuts the work into bands of
- * source rows; the loops are WebAssembly kernels (shared/kernels/assembly/resample.ts).
- * Shrinking, each output pixel is summed in registers, row by row of its taps,
- * and stored once; enlarging, each source row's column sums are made once and
- * shared by the output rows that read it.
+ * source rows; the loops are WebAssembly kernels (shared/kernels/assembly/resample.ts):
+ * each source row's sums for the output columns are made once and shared by the
+ * output rows that read it, and an exact 2:1 is a 2×2 mean.
  */
-import { kernels, Layout, stage } from '../kernels/index.ts';
+import { kernels, Layout } from '../kernels/index.ts';
 import type { Placement } from './letterbox.ts';
 
 export interface AxisTaps {
@@ -77,6 +76,8 @@ export class Normaliser {
   readonly #rows: AxisTaps;
   /** Exactly 2:1 both ways (video's S×S square to 128×128, a GIF twice the placement): each output is a 2×2 mean. */
   readonly #halve: boolean;
+  /** Both axes' tap tables as the kernel reads them, one after another, and where each starts. */
+  readonly #tables: { bytes: Uint8Array; at: number[] };
 
   constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number, options: NormaliserOptions = {}) {
     this.#sourceWidth = sourceWidth;
@@ -86,6 +87,7 @@ export class Normaliser {
     this.#columns = axisTaps(sourceWidth, at.width);
     this.#rows = axisTaps(sourceHeight, at.height);
     this.#halve = sourceWidth === 2 * at.width && sourceHeight === 2 * at.height;
+    this.#tables = packTables([this.#columns.first, this.#columns.count, this.#columns.weights, this.#rows.first, this.#rows.count, this.#rows.weights]);
   }
 
   /** `src` holds one frame as packed rows from `offset`; returns an S×S RGB canvas, `into` or a new one. */
@@ -129,7 +131,7 @@ export class Normaliser {
     const bandFirst = rows.first[y0]!;
     const bandEnd = rows.first[y1 - 1]! + rows.count[y1 - 1]!;
     const layout = new Layout();
-    const tables = [columns.first, columns.count, columns.weights, rows.first, rows.count, rows.weights].map((table) => ({ table, at: layout.take(table.byteLength) }));
+    const tables = layout.take(this.#tables.bytes.length);
     const lane = (x1 - x0) * 32;
     const ring = layout.take(this.#halve ? rowBytes * 2 : rows.stride * lane);
     const total = layout.take(lane);
@@ -139,11 +141,11 @@ export class Normaliser {
     const target = layout.take(outEnd - outFirst);
     const band = layout.take((bandEnd - bandFirst) * rowBytes);
     const memory = kernels().memory(layout);
-    for (const { table, at } of tables) stage(memory, at, table);
+    memory.set(this.#tables.bytes, tables);
     memory.set(out.subarray(outFirst, outEnd), target);
     memory.set(src.subarray(bandFirst * rowBytes, bandEnd * rowBytes), band);
 
-    const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = tables.map((t) => t.at) as [number, number, number, number, number, number];
+    const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = this.#tables.at.map((at) => tables + at) as [number, number, number, number, number, number];
     const { left, top } = this.#at;
     const run = kernels().run;
     if (this.#halve) {
@@ -158,6 +160,15 @@ export class Normaliser {
     }
     out.set(memory.subarray(target, target + outEnd - outFirst), outFirst);
   }
+}
+
+/** Typed arrays as one run of bytes, each starting on 16 bytes (the kernels' alignment), and their offsets. */
+function packTables(tables: ArrayBufferView[]): { bytes: Uint8Array; at: number[] } {
+  const layout = new Layout();
+  const at = tables.map((table) => layout.take(table.byteLength));
+  const bytes = new Uint8Array(layout.size);
+  tables.forEach((table, i) => bytes.set(new Uint8Array(table.buffer, table.byteOffset, table.byteLength), at[i]));
+  return { bytes, at };
 }
 
 /** The outputs [first, last) along one axis whose taps read any source index in [from, to). */
