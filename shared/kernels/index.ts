@@ -21,6 +21,12 @@ export interface KernelExports {
     rowFirst: Pointer, rowCount: Pointer, rowWeights: Pointer, ringRows: number,
     y0: number, y1: number, x0: number, x1: number, ring: Pointer, total: Pointer,
   ): void;
+  resampleRgbaFixed(
+    src: Pointer, rowBase: number, srcWidth: number, out: Pointer, outRowBase: number, size: number, left: number, top: number,
+    colFirst: Pointer, colPairs: Pointer, colWeightAt: Pointer, colWeights: Pointer,
+    rowFirst: Pointer, rowCount: Pointer, rowWeights: Pointer, ringRows: number,
+    y0: number, y1: number, x0: number, x1: number, ring: Pointer, total: Pointer,
+  ): void;
   halve(src: Pointer, rowBase: number, srcWidth: number, channels: number, out: Pointer, outRowBase: number, size: number, left: number, top: number, y0: number, y1: number, x0: number, x1: number, pairs: Pointer): void;
   lzwDecode(bytes: Pointer, length: number, at: number, out: Pointer, limit: number, table: Pointer, status: Pointer): number;
   paintIndices(

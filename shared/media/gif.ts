@@ -53,7 +53,8 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
 
   const analysisSize = Math.min(size, ANALYSIS_SIZE);
   const analysis = new Normaliser(width, height, fitInside(width, height, analysisSize), analysisSize, { channels: 4 });
-  const full = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4 });
+  // Key-frame images feed no score, so they take the fixed-point resampler; every score reads the exact analysis image.
+  const full = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4, fixedPoint: true });
   const warnings = new Set<string>();
   if (layout.truncated) warnings.add(`Decoded ${count} frames; the structure stops early: ${layout.truncated}`);
 

@@ -1,4 +1,4 @@
-export { halve, resampleRgba } from './resample';
+export { halve, resampleRgba, resampleRgbaFixed } from './resample';
 export { rgbToGray, sumAbsoluteDifference, sumSquaredDifference } from './pixels';
 export { ssimGray } from './ssim';
 export { lzwDecode, paintIndices } from './lzw';

@@ -137,3 +137,67 @@ export function halve(src: usize, rowBase: i32, srcWidth: i32, channels: i32, ou
     }
   }
 }
+
+/** Fixed-point weights: each output's weights along an axis are integers summing to ONE. */
+const ONE_SHIFT = 14;
+/** Bits a row sum drops before the vertical pass, so that its products stay within 32 bits. */
+const ROW_SHIFT = 8;
+
+/**
+ * The same resampling of RGBA with 14-bit fixed-point weights, within one level of the exact sums
+ * and about twice as fast; for images that no score reads. Along a row, taps go in pairs: the
+ * two pixels' bytes are interleaved (r₀ r₁ g₀ g₁ …) and one 16-bit dot product against the
+ * pair's weights (`colWeights`, one i16x8 per pair, from pair `colWeightAt[x]` on, `colPairs[x]`
+ * of them) sums each channel of both; the row sum keeps 6 fractional bits. Down a column, the
+ * kept rows' sums times their weights (`rowWeights`, i32) are added and rounded to a byte.
+ * `ring` holds ringRows × (x1 − x0) × 16 bytes and `total` (x1 − x0) × 16.
+ */
+export function resampleRgbaFixed(
+  src: usize, rowBase: i32, srcWidth: i32, out: usize, outRowBase: i32, size: i32, left: i32, top: i32,
+  colFirst: usize, colPairs: usize, colWeightAt: usize, colWeights: usize,
+  rowFirst: usize, rowCount: usize, rowWeights: usize, ringRows: i32,
+  y0: i32, y1: i32, x0: i32, x1: i32, ring: usize, total: usize,
+): void {
+  const rowBytes = <usize>srcWidth << 2;
+  const lane = <usize>(x1 - x0) << 4;
+  const rowRound = i32x4.splat(1 << (ROW_SHIFT - 1));
+  const outShift = 2 * ONE_SHIFT - ROW_SHIFT;
+  const outRound = i32x4.splat(1 << (outShift - 1));
+  let nextRow = load<i32>(rowFirst + (<usize>y0 << 2));
+  for (let y = y0; y < y1; y++) {
+    const firstRow = load<i32>(rowFirst + (<usize>y << 2));
+    const count = load<i32>(rowCount + (<usize>y << 2));
+    for (let s = max(nextRow, firstRow); s < firstRow + count; s++) {
+      const row = src + <usize>(s - rowBase) * rowBytes;
+      let into = ring + <usize>(s % ringRows) * lane;
+      for (let x = x0; x < x1; x++, into += 16) {
+        let p = row + (<usize>load<i32>(colFirst + (<usize>x << 2)) << 2);
+        let weights = colWeights + (<usize>load<i32>(colWeightAt + (<usize>x << 2)) << 4);
+        const pairs = load<i32>(colPairs + (<usize>x << 2));
+        let sum = i32x4.splat(0);
+        for (let k = 0; k < pairs; k++, p += 8, weights += 16) {
+          const two = i8x16.shuffle(v128.load64_zero(p), v128.splat<i32>(0), 0, 4, 1, 5, 2, 6, 3, 7, 16, 16, 16, 16, 16, 16, 16, 16);
+          sum = i32x4.add(sum, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(two), v128.load(weights)));
+        }
+        v128.store(into, i32x4.shr_s(i32x4.add(sum, rowRound), ROW_SHIFT));
+      }
+    }
+    nextRow = max(nextRow, firstRow + count);
+    const rowTaps = rowWeights + (<usize>(y * ringRows) << 2);
+    for (let k = 0; k < count; k++) {
+      const weight = i32x4.splat(load<i32>(rowTaps + (<usize>k << 2)));
+      const sums = ring + <usize>((firstRow + k) % ringRows) * lane;
+      for (let i: usize = 0; i < lane; i += 16) {
+        const before = k === 0 ? outRound : v128.load(total + i);
+        v128.store(total + i, i32x4.add(before, i32x4.mul(v128.load(sums + i), weight)));
+      }
+    }
+    let q = out + <usize>(((top + y - outRowBase) * size + left + x0) * 3);
+    for (let i: usize = 0; i < lane; i += 16, q += 3) {
+      const pixel = i32x4.shr_s(v128.load(total + i), outShift);
+      store<u8>(q, i32x4.extract_lane(pixel, 0));
+      store<u8>(q, i32x4.extract_lane(pixel, 1), 1);
+      store<u8>(q, i32x4.extract_lane(pixel, 2), 2);
+    }
+  }
+}

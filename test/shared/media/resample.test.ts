@@ -73,4 +73,36 @@ describe('Normaliser', () => {
       }
     }
   });
+
+  describe('with fixed-point weights', () => {
+    for (const [width, height, size] of [[4, 4, 256], [80, 60, 256], [440, 625, 256], [1080, 1080, 128], [601, 337, 200], [3000, 17, 256], [2100, 1300, 96]] as const) {
+      it(`stays within one level of the definition: ${width}×${height} RGBA into ${size}×${size}`, () => {
+        const src = noise(width * height * 4, width + height);
+        const normaliser = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4, fixedPoint: true });
+        const fixed = normaliser.normalise(src, 0);
+        const exact = reference(src, width, height, 4, size);
+        let worst = 0;
+        for (let i = 0; i < exact.length; i++) worst = Math.max(worst, Math.abs(fixed[i]! - exact[i]!));
+        expect(worst).toBeLessThanOrEqual(1);
+      });
+    }
+
+    it('keeps a plain colour and the black bars exact', () => {
+      const [width, height, size] = [333, 120, 256];
+      const src = new Uint8Array(width * height * 4);
+      for (let i = 0; i < src.length; i += 4) src.set([255, 17, 200, 0], i);
+      const fixed = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4, fixedPoint: true }).normalise(src, 0);
+      expect(Buffer.compare(fixed, reference(src, width, height, 4, size))).toBe(0);
+    });
+
+    it('updates a changed rectangle to what a full pass gives', () => {
+      const [width, height, size] = [300, 200, 256];
+      const normaliser = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4, fixedPoint: true });
+      const src = noise(width * height * 4, 4);
+      const before = normaliser.normalise(src, 0);
+      for (let y = 50; y < 90; y++) src.set(noise(60 * 4, y), (y * width + 120) * 4);
+      const updated = normaliser.update(src, before, { left: 120, top: 50, width: 60, height: 40 });
+      expect(Buffer.compare(updated, normaliser.normalise(src, 0))).toBe(0);
+    });
+  });
 });
