@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: figures, not a test. Every ratio is between numbers measured
  * in this run, on this machine. `npm run bench -- --only engine,video,memory` runs some parts
- * (ssim, engine, video, memory, cuts, pipeline, fanout, coldstart, export, cloud).
+ * (ssim, resample, engine, video, memory, cuts, pipeline, fanout, coldstart, export, cloud).
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { benchPipeline } from './pipeline.ts';
 import { notebookMissing, runNotebook } from './notebook.ts';
 import { CAN_MEASURE_COMMANDS, framesiftCommand, PINNED, runCommand, runJob } from './processes.ts';
 import type { JobResult } from './worker.ts';
+import { benchResample } from './resample.ts';
 import { benchSsim } from './ssim.ts';
 import { benchVideo } from './video.ts';
 
@@ -270,10 +271,28 @@ function ssim(): void {
   console.log(`speed-up ${fmt(r.ssimJsMs / r.framesiftMs, 1)}×; largest |difference| in SSIM ${r.largestDifference.toExponential(1)}\n`);
 }
 
+async function resample(): Promise<void> {
+  const rows = await benchResample();
+  console.log('## Resampling one RGBA canvas to a letterboxed RGB square, ms a frame\n');
+  table(
+    rows.map((r) => ({
+      shape: r.shape,
+      'exact (analysis)': fmt(r.exactMs, 3),
+      'fixed point (key frames)': fmt(r.fixedMs, 3),
+      'sharp resize': fmt(r.sharpMs, 3),
+      'exact / fixed': `${fmt(r.exactMs / r.fixedMs, 2)}×`,
+      'sharp / fixed': `${fmt(r.sharpMs / r.fixedMs, 2)}×`,
+      'largest fixed − exact': r.largestDifference,
+    })),
+  );
+  console.log('exact: double-precision area averaging (linear when enlarging), the analysis images; fixed point: 14-bit weights, the S×S key frames; sharp: libvips resize to the same square (its own kernel), one call a frame.\n');
+}
+
 // Nothing here runs on Google Compute Engine: keep Google's clients from probing for its metadata server.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 console.log(`# framesift bench (${new Date().toISOString().slice(0, 10)}, node ${process.version})\n`);
 if (wanted('ssim')) ssim();
+if (wanted('resample')) await resample();
 if (wanted('engine')) await engine();
 if (wanted('video')) await video();
 if (wanted('memory')) {
