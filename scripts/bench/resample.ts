@@ -3,7 +3,11 @@
  * analysis image), the fixed-point one (key frames at S×S) and sharp's resize of the same RGBA
  * canvas to the same letterboxed square, as the library peer.
  */
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import sharp from 'sharp';
+import { fileSource } from '../../shared/media/gif/bytes.ts';
+import { GifCanvas } from '../../shared/media/gif/canvas.ts';
+import { scanGif } from '../../shared/media/gif/scan.ts';
 import { fitInside } from '../../shared/media/letterbox.ts';
 import { Normaliser } from '../../shared/media/resample.ts';
 import { seededRandom } from '../../shared/random.ts';
@@ -54,4 +58,38 @@ export async function benchResample(): Promise<ResampleRow[]> {
     rows.push({ shape: `${width}×${height} → ${size}×${size}`, exactMs, fixedMs, sharpMs, largestDifference });
   }
   return rows;
+}
+
+/** Every frame of every GIF rendered at S×S both ways: how many samples the fixed-point kernel changes, and by how much. */
+export function corpusDifference(files: string[], size = 256): { frames: number; samples: number; differing: number; largest: number } {
+  const result = { frames: 0, samples: 0, differing: 0, largest: 0 };
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    try {
+      const layout = scanGif(fileSource(fd, fstatSync(fd).size), Infinity);
+      if (layout.width === 0 || layout.height === 0) continue;
+      const canvas = new GifCanvas(fileSource(fd, fstatSync(fd).size), layout);
+      const at = fitInside(layout.width, layout.height, size);
+      const exact = new Normaliser(layout.width, layout.height, at, size, { channels: 4 });
+      const fixed = new Normaliser(layout.width, layout.height, at, size, { channels: 4, fixedPoint: true });
+      for (const frame of layout.frames) {
+        if (canvas.draw(frame).empty) break;
+        const a = exact.normalise(canvas.rgba, 0);
+        const b = fixed.normalise(canvas.rgba, 0);
+        for (let i = 0; i < a.length; i++) {
+          const difference = Math.abs(a[i]! - b[i]!);
+          if (difference === 0) continue;
+          result.differing++;
+          result.largest = Math.max(result.largest, difference);
+        }
+        result.samples += a.length;
+        result.frames++;
+      }
+    } catch {
+      // A broken file's structure stops the walk; its frames so far count.
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return result;
 }
