@@ -67,7 +67,7 @@ export interface NormaliserOptions {
   channels?: number;
   /**
    * RGBA only: 14-bit fixed-point weights, within one level of the exact double-precision sums
-   * and about twice as fast (npm run bench -- --only resample). For images no score reads, such
+   * and 1.3–2× as fast (npm run bench -- --only resample). For images no score reads, such
    * as key frames at S×S; every score reads the exact analysis image.
    */
   fixedPoint?: boolean;

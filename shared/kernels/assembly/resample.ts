@@ -145,7 +145,7 @@ const ROW_SHIFT = 8;
 
 /**
  * The same resampling of RGBA with 14-bit fixed-point weights, within one level of the exact sums
- * and about twice as fast; for images that no score reads. Along a row, taps go in pairs: the
+ * and 1.3–2× as fast; for images that no score reads. Along a row, taps go in pairs: the
  * two pixels' bytes are interleaved (r₀ r₁ g₀ g₁ …) and one 16-bit dot product against the
  * pair's weights (`colWeights`, one i16x8 per pair, from pair `colWeightAt[x]` on, `colPairs[x]`
  * of them) sums each channel of both; the row sum keeps 6 fractional bits. Down a column, the
