@@ -161,21 +161,19 @@ export class Normaliser {
 
     const { left, top } = this.#at;
     const run = kernels().run;
+    const at = this.#tables.at.map((offset) => tables + offset) as [number, number, number, number, number, number, number?];
     if (this.#fixedPoint) {
-      const [colFirst, colPairs, colWeightAt, colWeights, rowFirst, rowCount, rowWeights] = this.#tables.at.map((at) => tables + at) as [number, number, number, number, number, number, number];
+      const [colFirst, colPairs, colWeightAt, colWeights, rowFirst, rowCount, rowWeights] = at;
       run.resampleRgbaFixed(
         band, bandFirst, this.#sourceWidth, target, top + y0, this.#size, left, top,
-        colFirst, colPairs, colWeightAt, colWeights, rowFirst, rowCount, rowWeights, rows.stride,
+        colFirst, colPairs, colWeightAt, colWeights, rowFirst, rowCount, rowWeights!, rows.stride,
         y0, y1, x0, x1, ring, total,
       );
-      out.set(memory.subarray(target, target + outEnd - outFirst), outFirst);
-      return;
-    }
-    const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = this.#tables.at.map((at) => tables + at) as [number, number, number, number, number, number];
-    if (this.#halve) {
+    } else if (this.#halve) {
       // The general sum gives (a + b + c + d) / 4 + 0.5 exactly here (quarters are exact in binary), so this is the same value.
-      run.halve(band, bandFirst, this.#sourceWidth, channels, target, this.#at.top + y0, this.#size, left, top, y0, y1, x0, x1, ring);
+      run.halve(band, bandFirst, this.#sourceWidth, channels, target, top + y0, this.#size, left, top, y0, y1, x0, x1, ring);
     } else {
+      const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = at;
       run.resampleRgba(
         band, bandFirst, this.#sourceWidth, channels, target, top + y0, this.#size, left, top,
         colFirst, colCount, colWeights, columns.stride, rowFirst, rowCount, rowWeights, rows.stride,
