@@ -1,6 +1,5 @@
+/** Pixel measures over packed RGB frames; their loops are WebAssembly kernels (shared/kernels/assembly/). */
 import { kernels, Layout } from '../kernels/index.ts';
-
-/** Small pixel kernels over packed RGB frames. */
 
 /** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
 export function rgbToGray(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
@@ -55,44 +54,42 @@ export function rgbToRgba(rgb: Uint8Array, out: Uint8ClampedArray = new Uint8Cla
   return out;
 }
 
+/** A rectangle of a frame, inclusive. */
+export interface PixelRect {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/**
+ * Integer sums of R, G and B (3 per cell) and pixel counts over a grid × grid split of `rect` of a
+ * square RGB frame of side `size`: pixel (x, y) of the rectangle falls in cell (⌊x·grid/width⌋, ⌊y·grid/height⌋).
+ */
+export function cellSums(rgb: Uint8Array, size: number, rect: PixelRect, grid: number): { sums: Uint32Array; counts: Uint32Array } {
+  const width = rect.right - rect.left + 1;
+  const height = rect.bottom - rect.top + 1;
+  const cells = grid * grid;
+  const layout = new Layout();
+  const frame = layout.take(rgb.length);
+  const sums = layout.take(cells * 3 * 4);
+  const counts = layout.take(cells * 4);
+  const column = layout.take(width * 2);
+  const memory = kernels().memory(layout);
+  memory.set(rgb, frame);
+  kernels().run.cellSums(frame, size, rect.top, rect.left, width, height, grid, sums, counts, column);
+  return { sums: new Uint32Array(memory.buffer.slice(sums, sums + cells * 3 * 4)), counts: new Uint32Array(memory.buffer.slice(counts, counts + cells * 4)) };
+}
+
 /**
  * Area-average an S×S RGB frame down to G×G RGB, scaled to [0, 1]. This is the
  * frame descriptor for coreset selection and for the diversity statistics.
  */
 export function thumbnailDescriptor(rgb: Uint8Array, size: number, grid: number): Float32Array {
-  // Pixel x falls in cell floor(x · grid / size), so each cell is a run of whole columns and rows:
-  // integer sums (at most 255 × size² per cell), a run of a row at a time, then one division per cell.
-  const edges = new Int32Array(grid + 1);
-  for (let c = 0, x = 0; c < grid; c++) {
-    while (x < size && Math.floor((x * grid) / size) === c) x++;
-    edges[c + 1] = x;
-  }
-  const sums = new Uint32Array(grid * grid * 3);
-  for (let cy = 0; cy < grid; cy++) {
-    for (let y = edges[cy]!; y < edges[cy + 1]!; y++) {
-      for (let cx = 0, p = y * size * 3; cx < grid; cx++) {
-        let r = 0, g = 0, b = 0;
-        for (const end = edges[cx + 1]! * 3 + y * size * 3; p < end; p += 3) {
-          r += rgb[p]!;
-          g += rgb[p + 1]!;
-          b += rgb[p + 2]!;
-        }
-        const q = (cy * grid + cx) * 3;
-        sums[q] = sums[q]! + r;
-        sums[q + 1] = sums[q + 1]! + g;
-        sums[q + 2] = sums[q + 2]! + b;
-      }
-    }
-  }
+  // Integer sums (at most 255 × size² per cell), then one division per cell.
+  const { sums, counts } = cellSums(rgb, size, { top: 0, left: 0, bottom: size - 1, right: size - 1 }, grid);
   const out = new Float32Array(grid * grid * 3);
-  for (let cy = 0, i = 0; cy < grid; cy++) {
-    for (let cx = 0; cx < grid; cx++, i += 3) {
-      const pixels = (edges[cy + 1]! - edges[cy]!) * (edges[cx + 1]! - edges[cx]!);
-      out[i] = sums[i]! / (255 * pixels);
-      out[i + 1] = sums[i + 1]! / (255 * pixels);
-      out[i + 2] = sums[i + 2]! / (255 * pixels);
-    }
-  }
+  for (let i = 0; i < out.length; i++) out[i] = sums[i]! / (255 * counts[Math.floor(i / 3)]!);
   return out;
 }
 

@@ -37,9 +37,9 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   // The formula on window sums rather than means, both sides multiplied by n⁴: the same value, and
   // the sums' products are exact integers, so no division but the last.
   const n = window * window;
-  // Rows are compared four pixels at a time where the layout allows it, and the box of differing
+  // Rows are compared four pixels at a time when the width allows it, and the box of differing
   // pixels is then widened to whole words: which windows are summed, and so the order of the sum, follows.
-  const step = width % 4 === 0 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 ? 4 : 1;
+  const step = width % 4 === 0 ? 4 : 1;
   const layout = new Layout();
   const at = layout.take(a.length);
   const bt = layout.take(b.length);

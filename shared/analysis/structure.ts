@@ -7,6 +7,7 @@
  * channel), so only a change of what is where moves it. The loops over pixels
  * are WebAssembly kernels (shared/kernels/assembly/structure.ts).
  */
+import { cellSums, type PixelRect } from './pixels.ts';
 import { kernels, Layout } from '../kernels/index.ts';
 
 /** A row or column belongs to the picture once any frame has shown a sample above this there (0–255). */
@@ -27,12 +28,7 @@ export const APPEARANCE_GRID = 16;
  */
 export const FLAT_CONTRAST = 8 / 255;
 
-export interface Rect {
-  top: number;
-  left: number;
-  bottom: number;
-  right: number;
-}
+export type Rect = PixelRect;
 
 /**
  * The rows and columns that have ever shown picture content. Letterbox bars,
@@ -111,24 +107,9 @@ export function appearance(rgb: Uint8Array, size: number, rect: Rect): Appearanc
   const grid = APPEARANCE_GRID;
   const width = rect.right - rect.left + 1;
   const height = rect.bottom - rect.top + 1;
-  const cells = grid * grid;
-  const bins = TONE_LEVELS ** 3;
-  const layout = new Layout();
-  const frame = layout.take(rgb.length);
-  const sumsAt = layout.take(cells * 3 * 4);
-  const countsAt = layout.take(cells * 4);
-  const column = layout.take(width * 2);
-  const lowerAt = layout.take(256);
-  const shareAt = layout.take(256 * 4);
-  const tonesAt = layout.take(bins * 8);
-  const memory = kernels().memory(layout);
-  memory.set(rgb, frame);
-  const run = kernels().run;
-  run.cellSums(frame, size, rect.top, rect.left, width, height, grid, sumsAt, countsAt, column);
-  const sums = new Uint32Array(memory.buffer, sumsAt, cells * 3);
-  const counts = new Uint32Array(memory.buffer, countsAt, cells);
+  const { sums, counts } = cellSums(rgb, size, rect, grid);
   // A content area narrower than the grid leaves some cells empty; they read as black.
-  const values = new Float32Array(cells * 3);
+  const values = new Float32Array(grid * grid * 3);
   for (let i = 0; i < values.length; i++) values[i] = sums[i]! / (255 * (counts[Math.floor(i / 3)]! || 1));
   const pixels = width * height;
   const mean: [number, number, number] = [0, 0, 0];
@@ -146,23 +127,27 @@ export function appearance(rgb: Uint8Array, size: number, rect: Rect): Appearanc
   const scale = 1 / Math.max(contrast, FLAT_CONTRAST);
   for (let i = 0; i < shape.length; i++) shape[i] = shape[i]! * scale;
 
-  // The frame is still in the kernels' memory: the tone histogram reads it there.
-  toneLevels(mean, contrast, new Uint8Array(memory.buffer, lowerAt, 256), new Float32Array(memory.buffer, shareAt, 256));
-  // Every other pixel of every other row: a quarter of the pixels describe the tones as well.
-  const samples = run.toneCounts(frame, size, rect.top, rect.left, rect.bottom, rect.right, TONE_STRIDE, TONE_LEVELS, lowerAt, shareAt, tonesAt);
-  const counted = new Float64Array(memory.buffer, tonesAt, bins);
-  const tones = new Float32Array(bins);
-  for (let i = 0; i < bins; i++) tones[i] = counted[i]! / samples;
+  const tones = toneHistogram(rgb, size, rect, mean, contrast);
   return { mean, contrast, shape, flatness: 1 - Math.min(1, contrast / FLAT_CONTRAST), values, tones };
 }
 
 /**
- * Each level's lower tone bin and the share of the bin above it. Every channel is standardised by
- * the same grey level (the mean over the channels) and the same contrast: a fade to black or white
- * is an offset and a gain common to the three channels, which this undoes, while a red pixel stays
- * redder than grey, so the histogram still tells colours apart.
+ * Every channel is standardised by the same grey level (the mean over the channels) and the same
+ * contrast: a fade to black or white is an offset and a gain common to the three channels, which
+ * this undoes, while a red pixel stays redder than grey, so the histogram still tells colours apart.
  */
-function toneLevels(mean: readonly number[], contrast: number, lower: Uint8Array, share: Float32Array): void {
+function toneHistogram(rgb: Uint8Array, size: number, rect: Rect, mean: readonly number[], contrast: number): Float32Array {
+  const bins = TONE_LEVELS ** 3;
+  const layout = new Layout();
+  const frame = layout.take(rgb.length);
+  const lowerAt = layout.take(256);
+  const shareAt = layout.take(256 * 4);
+  const countsAt = layout.take(bins * 8);
+  const memory = kernels().memory(layout);
+  memory.set(rgb, frame);
+  // Each level's lower bin and the share of the bin above it.
+  const lower = new Uint8Array(memory.buffer, lowerAt, 256);
+  const share = new Float32Array(memory.buffer, shareAt, 256);
   const grey = (mean[0]! + mean[1]! + mean[2]!) / 3;
   const scale = 1 / Math.max(contrast, FLAT_CONTRAST);
   const top = TONE_LEVELS - 1;
@@ -171,6 +156,10 @@ function toneLevels(mean: readonly number[], contrast: number, lower: Uint8Array
     lower[v] = Math.min(top - 1, Math.floor(u));
     share[v] = u - lower[v]!;
   }
+  // Every other pixel of every other row: a quarter of the pixels describe the tones as well.
+  const samples = kernels().run.toneCounts(frame, size, rect.top, rect.left, rect.bottom, rect.right, TONE_STRIDE, TONE_LEVELS, lowerAt, shareAt, countsAt);
+  const counts = new Float64Array(memory.buffer, countsAt, bins);
+  return Float32Array.from(counts, (n) => n / samples);
 }
 
 /** What the change measures read: an appearance, or a coarse copy kept for every frame. */

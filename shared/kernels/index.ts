@@ -1,8 +1,9 @@
 /**
  * The hot pixel loops, compiled to WebAssembly with SIMD (sources in ./assembly/, AssemblyScript;
  * `npm run build:kernels` makes ./wasm.ts). V8 runs typed-array loops one element at a time with
- * bounds checks; WebAssembly with SIMD takes sixteen bytes per instruction. Each kernel does the
- * same integer and double arithmetic as the TypeScript it replaced, so results are the same to the bit.
+ * bounds checks; WebAssembly with SIMD takes sixteen bytes per instruction. Each kernel that
+ * replaced TypeScript does the same integer and double arithmetic, so its results are the same to the
+ * bit; the one new kernel, fixed-point resampling for key-frame images, is within one level of them.
  *
  * The module has no allocator. A caller lays out one call's data from address 0 (`Layout`), copies
  * it in (`stage`), runs a kernel and copies results out. Calls are synchronous and JavaScript
