@@ -96,7 +96,7 @@ async function engine(): Promise<void> {
   }
   table(rows);
   console.log('decode-floor: sharp decodes every frame at full size in one call, no selection (peak RSS is the whole animation).');
-  console.log('normalise: framesift streaming every frame through its GIF decoder and computing its 128×128 analysis image, no selection.');
+  console.log('normalise: framesift streaming every frame through its GIF decoder and rendering it at S×S and its 128×128 analysis image, no selection.');
   console.log("notebook: the original pipeline in one pinned process, frames of the GIFs it decodes over its own loop time.\n");
 }
 
@@ -277,15 +277,15 @@ async function resample(): Promise<void> {
   table(
     rows.map((r) => ({
       shape: r.shape,
-      'exact (analysis)': fmt(r.exactMs, 3),
-      'fixed point (key frames)': fmt(r.fixedMs, 3),
+      'exact (double)': fmt(r.exactMs, 3),
+      'fixed point (GIF frames at S×S)': fmt(r.fixedMs, 3),
       'sharp resize': fmt(r.sharpMs, 3),
       'exact / fixed': `${fmt(r.exactMs / r.fixedMs, 2)}×`,
       'sharp / fixed': `${fmt(r.sharpMs / r.fixedMs, 2)}×`,
       'largest fixed − exact': r.largestDifference,
     })),
   );
-  console.log('exact: double-precision area averaging (linear when enlarging), the analysis images; fixed point: 14-bit weights, the S×S key frames; sharp: libvips resize to the same square (its own kernel), one call a frame.\n');
+  console.log('exact: double-precision area averaging (linear when enlarging), which shrinks an S×S square to the analysis image at sizes other than 2:1; fixed point: 14-bit weights, every GIF frame at S×S; sharp: libvips resize to the same square (its own kernel), one call a frame.\n');
   const d = corpusDifference(corpusGifs());
   console.log(`Every frame of the corpus GIFs at 256×256 both ways: ${d.differing} of ${d.samples} samples differ (${fmt((100 * d.differing) / d.samples, 3)}%, ${d.frames} frames), by at most ${d.largest}.\n`);
 }

@@ -1,6 +1,7 @@
 /**
- * The resampler on canvases of the corpus' shapes: the exact double-precision kernel (every
- * analysis image), the fixed-point one (key frames at S×S) and sharp's resize of the same RGBA
+ * The resampler on canvases of the corpus' shapes: the exact double-precision kernel (an S×S
+ * square to the analysis image, at sizes other than 2:1), the fixed-point one (every GIF frame at
+ * S×S) and sharp's resize of the same RGBA
  * canvas to the same letterboxed square, as the library peer.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';

@@ -3,16 +3,18 @@
  * `npm run build:kernels` makes ./wasm.ts). V8 runs typed-array loops one element at a time with
  * bounds checks; WebAssembly with SIMD takes sixteen bytes per instruction. Each kernel that
  * replaced TypeScript does the same integer and double arithmetic, so its results are the same to the
- * bit; the one new kernel, fixed-point resampling for key-frame images, is within one level of them.
+ * bit; the one new kernel, fixed-point resampling for a GIF's S×S frames, is within one level of them.
  *
  * The module has no allocator. A caller lays out one call's data from address 0 (`Layout`), copies
  * it in (`stage`), runs a kernel and copies results out. Calls are synchronous and JavaScript
  * runs one at a time, so one instance serves the whole process; its memory grows to the largest
- * call and stays there (callers cut big inputs into bands, so that is a few MiB).
+ * call and stays there (callers cut big inputs into bands, so that is a few MiB). A GIF source
+ * instead takes an instance of its own (`Workspace`) and keeps its canvas and images in it.
  */
 import { KERNELS_WASM } from './wasm.ts';
 
-type Pointer = number;
+/** An address in the kernels' memory. */
+export type Pointer = number;
 
 export interface KernelExports {
   memory: WebAssembly.Memory;
@@ -46,6 +48,7 @@ const PAGE = 65536;
 /** Regions start on 16 bytes and end with 16 spare, so a vector load at a region's last byte stays inside. */
 const ALIGN = 16;
 
+let compiled: WebAssembly.Module | undefined;
 let instance: Kernels | undefined;
 
 /** The process's kernels, instantiated on first use. */
@@ -53,13 +56,18 @@ export function kernels(): Kernels {
   return (instance ??= new Kernels());
 }
 
+/**
+ * The kernels with a memory of their own (`new Kernels()`): a GIF source keeps its canvas and
+ * images there for the whole file, at addresses it takes first (`Layout`), and lays out each
+ * call's scratch after them, so frames are painted and resampled where they lie, with no copies.
+ */
 export class Kernels {
   readonly run: KernelExports;
   #bytes: Uint8Array;
 
   constructor() {
-    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
-    this.run = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
+    this.run = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
     this.#bytes = new Uint8Array(this.run.memory.buffer);
   }
 
@@ -72,9 +80,40 @@ export class Kernels {
   }
 }
 
-/** Regions of one call, placed one after another from address 0. */
+/**
+ * A memory of one's own (one instance of the kernels) holding regions for as long as it lives, such
+ * as a GIF's canvas for the whole file. Regions are taken from address 0 on; each call lays out its
+ * scratch after them. Views of the memory end when it grows, so a caller takes them afresh (`bytes`).
+ */
+export class Workspace {
+  readonly kernels = new Kernels();
+  readonly #kept = new Layout();
+
+  /** A region of `bytes` bytes kept for the workspace's life; returns its address. */
+  keep(bytes: number): Pointer {
+    const at = this.#kept.take(bytes);
+    this.kernels.memory(this.#kept);
+    return at;
+  }
+
+  /** The layout of one call's scratch, after every kept region. */
+  scratch(): Layout {
+    return new Layout(this.#kept.size);
+  }
+
+  /** The memory as bytes, holding every kept region. Valid until the memory grows. */
+  bytes(): Uint8Array {
+    return this.kernels.memory(this.#kept);
+  }
+}
+
+/** Regions placed one after another from `start` (address 0 for one call's data). */
 export class Layout {
-  size = 0;
+  size: number;
+
+  constructor(start: Pointer = 0) {
+    this.size = start;
+  }
 
   /** A region of `bytes` bytes; returns its address. */
   take(bytes: number): Pointer {

@@ -9,14 +9,16 @@ export const DESCRIPTOR_GRID = 16;
  * Side of the analysis image that every score is computed on: SSIM, energy,
  * motion, descriptors, histograms and hashes. A 128×128 letterboxed image
  * keeps what those scores see while costing a quarter of 256×256, which lets
- * analysis keep pace with decoding. Only key frames are rendered at full size.
+ * analysis keep pace with decoding. Only key frames are copied out at full size.
  */
 export const ANALYSIS_SIZE = 128;
 
 /**
  * One decoded frame. Scores read its small analysis image; the full S×S
- * normalised pixels are rendered only when asked for, which in practice means
- * only for frames a selector keeps. A source may lend the analysis image from
+ * normalised pixels are copied out of the source's buffers only when asked
+ * for, which in practice means only for frames a selector keeps. (Both sources
+ * make every frame at S×S and shrink it to the analysis image; the copy is what
+ * a kept frame costs.) A source may lend the analysis image from
  * buffers it reuses (frame-buffers.ts): it is then readable while the frame is
  * one of the newest two, and for good once the frame is kept.
  */

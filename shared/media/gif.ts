@@ -3,9 +3,9 @@ import { ErrorCode, FramesiftError } from '../errors.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
 import { FrameBuffers } from './frame-buffers.ts';
 import { fileSource } from './gif/bytes.ts';
-import { GifCanvas, indexPixels, NOTHING, union, type CanvasRect } from './gif/canvas.ts';
+import { GifCanvas, indexPixels } from './gif/canvas.ts';
 import { scanGif } from './gif/scan.ts';
-import { fitInside } from './letterbox.ts';
+import { fitInside, place } from './letterbox.ts';
 import { Normaliser } from './resample.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import type { Sniffed } from './sniff.ts';
@@ -25,8 +25,9 @@ export interface GifSourceOptions {
 /**
  * A streaming GIF source: the block structure is scanned first (no pixels), every
  * limit is checked, then frames are decoded and composited one at a time on one
- * canvas. Each frame's 128×128 analysis image is made from the canvas as it is
- * drawn; its S×S image only if asked for before the next frame is drawn.
+ * canvas. Each frame's S×S image and 128×128 analysis image are made as it is
+ * drawn, in buffers the next frame writes again; a frame asked for its S×S image
+ * before then gets a copy.
  */
 export async function openGif(path: string, sniffed: Sniffed, options: GifSourceOptions): Promise<MediaSource> {
   const { size, limits } = options;
@@ -52,9 +53,11 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
   if (effectiveStarts[count]! > limits.maxDurationMs) throw limitExceeded('duration in ms', limits.maxDurationMs, effectiveStarts[count]!);
 
   const analysisSize = Math.min(size, ANALYSIS_SIZE);
-  const analysis = new Normaliser(width, height, fitInside(width, height, analysisSize), analysisSize, { channels: 4 });
-  // Key-frame images feed no score, so they take the fixed-point resampler; every score reads the exact analysis image.
+  // Every frame is rendered at S×S in fixed point, and its analysis image is that square shrunk
+  // (2:1 at the default size, a mean of each 2×2 block), as video's is: a selector that keeps most
+  // frames, such as scene's candidate middles, then costs one resampling of the canvas, not two.
   const full = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4, fixedPoint: true });
+  const analysis = new Normaliser(size, size, place(analysisSize, analysisSize, analysisSize), analysisSize);
   const warnings = new Set<string>();
   if (layout.truncated) warnings.add(`Decoded ${count} frames; the structure stops early: ${layout.truncated}`);
 
@@ -70,12 +73,13 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
       // A fresh canvas per read, so the stream can be read again from the start.
       const fd = openSync(path, 'r');
       const canvas = new GifCanvas(fileSource(fd, fstatSync(fd).size), layout);
+      // The S×S square and the analysis image lie beside the canvas in its workspace.
+      const { workspace } = canvas;
+      const squareAt = workspace.keep(size * size * 3);
+      const analysisAt = workspace.keep(analysisSize * analysisSize * 3);
       const buffers = new FrameBuffers(analysisSize);
       decoded = count;
       let drawn = -1;
-      let small: Uint8Array | undefined;
-      let large: Uint8Array | undefined;
-      let sinceLarge: CanvasRect = NOTHING;
       try {
         for (let index = 0; index < count; index++) {
           if (Date.now() > options.deadline) throw timedOut(limits);
@@ -88,10 +92,12 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
             return;
           }
           if (problem) warnings.add(`Frame ${index}: ${problem}`);
-          // Most animations redraw a small part of the canvas: only that part of the analysis image is recomputed.
-          const into = buffers.next(index);
-          small = small ? analysis.update(canvas.rgba, small, changed, into) : analysis.normalise(canvas.rgba, 0, into);
-          sinceLarge = union(sinceLarge, changed);
+          // Most animations redraw a small part of the canvas: only what it reaches is computed again.
+          const first = index === 0;
+          full.renderIn(workspace, canvas.address, squareAt, first ? undefined : changed);
+          analysis.renderIn(workspace, squareAt, analysisAt, first ? undefined : full.reached(changed));
+          const small = buffers.next(index);
+          small.set(workspace.bytes().subarray(analysisAt, analysisAt + small.length));
           yield new Frame(
             index,
             { timeMs: effectiveStarts[index]!, rawTimeMs: rawStarts[index]! },
@@ -99,10 +105,7 @@ export async function openGif(path: string, sniffed: Sniffed, options: GifSource
             { rgb: small, size: analysisSize, lent: buffers },
             () => {
               if (drawn !== index) throw new Error(`Frame ${index} was rendered after frame ${drawn} was drawn over it`);
-              // From the last rendered frame, only what changed since: kept frames are often neighbours.
-              large = large ? full.update(canvas.rgba, large, sinceLarge) : full.normalise(canvas.rgba, 0);
-              sinceLarge = NOTHING;
-              return large;
+              return workspace.bytes().slice(squareAt, squareAt + size * size * 3);
             },
           );
         }

@@ -11,8 +11,13 @@
  * each source row's sums for the output columns are made once and shared by the
  * output rows that read it, and an exact 2:1 is a 2×2 mean.
  */
-import { kernels, Layout } from '../kernels/index.ts';
+import { kernels, Layout, type KernelExports, type Pointer, type Workspace } from '../kernels/index.ts';
 import type { Placement } from './letterbox.ts';
+
+/** A rectangle of pixels: the same four numbers as a placement. */
+type Rect = Placement;
+/** Output rows [y0, y1) and columns [x0, x1) of the placed image. */
+type Span = [y0: number, y1: number, x0: number, x1: number];
 
 export interface AxisTaps {
   first: Int32Array;
@@ -67,8 +72,7 @@ export interface NormaliserOptions {
   channels?: number;
   /**
    * RGBA only: 14-bit fixed-point weights, within one level of the exact double-precision sums
-   * and 1.3–2× as fast (npm run bench -- --only resample). For images no score reads, such
-   * as key frames at S×S; every score reads the exact analysis image.
+   * and 1.3–2× as fast (npm run bench -- --only resample). A GIF's S×S frames take it.
    */
   fixedPoint?: boolean;
 }
@@ -88,6 +92,8 @@ export class Normaliser {
   /** Both axes' tap tables as the kernel reads them, one after another, and where each starts. */
   readonly #tables: { bytes: Uint8Array; at: number[] };
   readonly #fixedPoint: boolean;
+  /** The workspace `renderIn` last ran in, and where its copy of the tables lies there. */
+  #resident: { workspace: Workspace; tables: Pointer } | undefined;
 
   constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number, options: NormaliserOptions = {}) {
     this.#sourceWidth = sourceWidth;
@@ -116,13 +122,27 @@ export class Normaliser {
    * `changed` (source pixels): only the output pixels whose taps reach into it are computed.
    * The result is `into` (a buffer other than `previous`) or a new canvas.
    */
-  update(src: Uint8Array, previous: Uint8Array, changed: { left: number; top: number; width: number; height: number }, into?: Uint8Array): Uint8Array {
+  update(src: Uint8Array, previous: Uint8Array, changed: Rect, into?: Uint8Array): Uint8Array {
     const out = into ? (into.set(previous), into) : previous.slice();
-    if (changed.width === 0 || changed.height === 0) return out;
+    const reached = this.#reached(changed);
+    if (reached) this.#render(src, out, ...reached);
+    return out;
+  }
+
+  /** The rectangle of the S×S canvas that `update` computes again for `changed`. */
+  reached(changed: Rect): Rect {
+    const reached = this.#reached(changed);
+    if (!reached) return { left: 0, top: 0, width: 0, height: 0 };
+    const [y0, y1, x0, x1] = reached;
+    return { left: this.#at.left + x0, top: this.#at.top + y0, width: x1 - x0, height: y1 - y0 };
+  }
+
+  /** Rows [y0, y1) and columns [x0, x1) of the placed image whose taps read `changed`, if any. */
+  #reached(changed: Rect): Span | undefined {
+    if (changed.width === 0 || changed.height === 0) return undefined;
     const [y0, y1] = reach(this.#rows, this.#at.height, changed.top, changed.top + changed.height);
     const [x0, x1] = reach(this.#columns, this.#at.width, changed.left, changed.left + changed.width);
-    if (y0 < y1 && x0 < x1) this.#render(src, out, y0, y1, x0, x1);
-    return out;
+    return y0 < y1 && x0 < x1 ? [y0, y1, x0, x1] : undefined;
   }
 
   /** Output rows [y0, y1) and columns [x0, x1) of the placed image, written into `out`, a band of source rows at a time. */
@@ -137,18 +157,34 @@ export class Normaliser {
     }
   }
 
+  /**
+   * The same resampling where the source and the S×S canvas already lie in `workspace` (at
+   * `source` and `out`, whole): only `changed` (source pixels), or everything when it is absent,
+   * is computed, in place. The tap tables are copied there once.
+   */
+  renderIn(workspace: Workspace, source: Pointer, out: Pointer, changed?: Rect): void {
+    const reached: Span | undefined = changed ? this.#reached(changed) : [0, this.#at.height, 0, this.#at.width];
+    if (!reached) return;
+    const [y0, y1, x0, x1] = reached;
+    if (this.#resident?.workspace !== workspace) {
+      const at = workspace.keep(this.#tables.bytes.length);
+      workspace.bytes().set(this.#tables.bytes, at);
+      this.#resident = { workspace, tables: at };
+    }
+    const layout = workspace.scratch();
+    const [ring, total] = this.#scratch(layout, x1 - x0);
+    workspace.kernels.memory(layout);
+    this.#run(workspace.kernels.run, { source, rowBase: 0, out, outRowBase: 0, tables: this.#resident.tables, ring, total }, y0, y1, x0, x1);
+  }
+
   #renderBand(src: Uint8Array, out: Uint8Array, y0: number, y1: number, x0: number, x1: number): void {
-    const channels = this.#channels;
-    const rowBytes = this.#sourceWidth * channels;
-    const columns = this.#columns;
+    const rowBytes = this.#sourceWidth * this.#channels;
     const rows = this.#rows;
     const bandFirst = rows.first[y0]!;
     const bandEnd = rows.first[y1 - 1]! + rows.count[y1 - 1]!;
     const layout = new Layout();
     const tables = layout.take(this.#tables.bytes.length);
-    const lane = (x1 - x0) * (this.#fixedPoint ? 16 : 32);
-    const ring = layout.take(this.#halve ? rowBytes * 2 : rows.stride * lane);
-    const total = layout.take(lane);
+    const [ring, total] = this.#scratch(layout, x1 - x0);
     // Only the output rows this band writes go in and out.
     const outRowBytes = this.#size * 3;
     const [outFirst, outEnd] = [(this.#at.top + y0) * outRowBytes, (this.#at.top + y1) * outRowBytes];
@@ -158,30 +194,53 @@ export class Normaliser {
     memory.set(this.#tables.bytes, tables);
     memory.set(out.subarray(outFirst, outEnd), target);
     memory.set(src.subarray(bandFirst * rowBytes, bandEnd * rowBytes), band);
+    this.#run(kernels().run, { source: band, rowBase: bandFirst, out: target, outRowBase: this.#at.top + y0, tables, ring, total }, y0, y1, x0, x1);
+    out.set(memory.subarray(target, target + outEnd - outFirst), outFirst);
+  }
 
+  /** The kernel's ring of source-row sums and its row of totals, for `columns` output columns. */
+  #scratch(layout: Layout, columns: number): [Pointer, Pointer] {
+    const lane = columns * (this.#fixedPoint ? 16 : 32);
+    const ring = layout.take(this.#halve ? this.#sourceWidth * this.#channels * 2 : this.#rows.stride * lane);
+    return [ring, layout.take(lane)];
+  }
+
+  /** Output rows [y0, y1) and columns [x0, x1), from source rows held from `rowBase` on at `source` into output rows held from `outRowBase` on at `out`. */
+  #run(run: KernelExports, at: KernelAddresses, y0: number, y1: number, x0: number, x1: number): void {
     const { left, top } = this.#at;
-    const run = kernels().run;
-    const at = this.#tables.at.map((offset) => tables + offset) as [number, number, number, number, number, number, number?];
+    const { source, rowBase, out, outRowBase, ring, total } = at;
+    const rows = this.#rows;
+    const tables = this.#tables.at.map((offset) => at.tables + offset) as [number, number, number, number, number, number, number?];
     if (this.#fixedPoint) {
-      const [colFirst, colPairs, colWeightAt, colWeights, rowFirst, rowCount, rowWeights] = at;
+      const [colFirst, colPairs, colWeightAt, colWeights, rowFirst, rowCount, rowWeights] = tables;
       run.resampleRgbaFixed(
-        band, bandFirst, this.#sourceWidth, target, top + y0, this.#size, left, top,
+        source, rowBase, this.#sourceWidth, out, outRowBase, this.#size, left, top,
         colFirst, colPairs, colWeightAt, colWeights, rowFirst, rowCount, rowWeights!, rows.stride,
         y0, y1, x0, x1, ring, total,
       );
     } else if (this.#halve) {
       // The general sum gives (a + b + c + d) / 4 + 0.5 exactly here (quarters are exact in binary), so this is the same value.
-      run.halve(band, bandFirst, this.#sourceWidth, channels, target, top + y0, this.#size, left, top, y0, y1, x0, x1, ring);
+      run.halve(source, rowBase, this.#sourceWidth, this.#channels, out, outRowBase, this.#size, left, top, y0, y1, x0, x1, ring);
     } else {
-      const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = at;
+      const [colFirst, colCount, colWeights, rowFirst, rowCount, rowWeights] = tables;
       run.resampleRgba(
-        band, bandFirst, this.#sourceWidth, channels, target, top + y0, this.#size, left, top,
-        colFirst, colCount, colWeights, columns.stride, rowFirst, rowCount, rowWeights, rows.stride,
+        source, rowBase, this.#sourceWidth, this.#channels, out, outRowBase, this.#size, left, top,
+        colFirst, colCount, colWeights, this.#columns.stride, rowFirst, rowCount, rowWeights, rows.stride,
         y0, y1, x0, x1, ring, total,
       );
     }
-    out.set(memory.subarray(target, target + outEnd - outFirst), outFirst);
   }
+}
+
+/** Where one kernel call's data lies in the kernels' memory. */
+interface KernelAddresses {
+  source: Pointer;
+  rowBase: number;
+  out: Pointer;
+  outRowBase: number;
+  tables: Pointer;
+  ring: Pointer;
+  total: Pointer;
 }
 
 /** One output's weights as integers that sum to FIXED_ONE: rounded, and the remainder given to the largest. */

@@ -6,6 +6,7 @@
  * black: a GIF's pixels are either opaque or fully transparent, which makes
  * that exact, and readers ignore the fourth byte.
  */
+import { Workspace } from '../../kernels/index.ts';
 import { Disposal, type GifFrameInfo, type GifLayout } from './scan.ts';
 import { decodeAndPaint } from './lzw.ts';
 import type { ByteSource } from './bytes.ts';
@@ -23,29 +24,43 @@ export const NOTHING: CanvasRect = Object.freeze({ left: 0, top: 0, width: 0, he
 export class GifCanvas {
   readonly width: number;
   readonly height: number;
-  /** Packed RGBA rows of the composited canvas (the alpha byte is not meaningful). */
-  readonly rgba: Uint8Array;
-  readonly #pixels: Uint32Array;
+  /** The kernels' memory the canvas lies in, and its address there: resamplers read it in place. */
+  readonly workspace: Workspace;
+  readonly address: number;
   readonly #source: ByteSource;
   readonly #layout: GifLayout;
   readonly #palette = new Uint32Array(256);
   readonly #paletteBytes = new Uint8Array(this.#palette.buffer);
   readonly #background: number;
-  #saved: Uint32Array | null = null;
+  /** Address of the saved copy for "restore to previous", kept once a frame asks for it. */
+  #saved = -1;
   #previous: { frame: GifFrameInfo; rect: CanvasRect } | null = null;
 
-  constructor(source: ByteSource, layout: GifLayout) {
+  constructor(source: ByteSource, layout: GifLayout, workspace: Workspace = new Workspace()) {
     this.#source = source;
     this.#layout = layout;
     this.width = layout.width;
     this.height = layout.height;
-    this.#pixels = new Uint32Array(layout.width * layout.height);
-    this.rgba = new Uint8Array(this.#pixels.buffer);
+    this.workspace = workspace;
+    this.address = workspace.keep(this.#bytes);
     const bg = layout.backgroundIndex;
     const colour = new Uint8Array(4);
     if (layout.palette && bg < layout.paletteEntries) colour.set(layout.palette.subarray(bg * 3, bg * 3 + 3));
     colour[3] = 255;
     this.#background = new Uint32Array(colour.buffer)[0]!;
+  }
+
+  /** Packed RGBA rows of the composited canvas (the alpha byte is not meaningful); valid until the next frame is drawn. */
+  get rgba(): Uint8Array {
+    return this.workspace.bytes().subarray(this.address, this.address + this.#bytes);
+  }
+
+  get #bytes(): number {
+    return this.width * this.height * 4;
+  }
+
+  #pixels(): Uint32Array {
+    return new Uint32Array(this.workspace.bytes().buffer, this.address, this.width * this.height);
   }
 
   /**
@@ -63,7 +78,7 @@ export class GifCanvas {
     const limit = indexPixels(frame, this.#layout);
     const bytes = this.#source.read(frame.start, frame.end - frame.start);
     const palette = this.#loadPalette(frame, bytes);
-    const target = { canvas: this.#pixels, canvasWidth: this.width, rect, frame, palette };
+    const target = { workspace: this.workspace, canvas: this.address, canvasWidth: this.width, rect, frame, palette };
     const { pixels, problem } = decodeAndPaint(bytes, frame.dataOffset - frame.start, limit, target);
     if (pixels === 0) return { changed, problem: problem ?? 'no pixels in its image data', empty: true };
     return { changed, problem };
@@ -94,8 +109,8 @@ export class GifCanvas {
     const previous = this.#previous;
     if (!previous) return NOTHING;
     const { frame, rect } = previous;
-    if (frame.disposal === Disposal.RESTORE_PREVIOUS && this.#saved) {
-      this.#copyRect(this.#saved, this.#pixels, rect);
+    if (frame.disposal === Disposal.RESTORE_PREVIOUS && this.#saved >= 0) {
+      this.#copyRect(this.#saved, this.address, rect);
     } else if (frame.disposal === Disposal.RESTORE_BACKGROUND || frame.disposal === Disposal.RESTORE_PREVIOUS) {
       // "Restore to background" clears to transparent (black here) only when the frame had transparency.
       this.#fill(rect, frame.transparentIndex >= 0 ? 0 : this.#background);
@@ -106,31 +121,34 @@ export class GifCanvas {
   }
 
   #save(rect: CanvasRect): void {
-    this.#saved ??= new Uint32Array(this.#pixels.length);
-    this.#copyRect(this.#pixels, this.#saved, rect);
+    if (this.#saved < 0) this.#saved = this.workspace.keep(this.#bytes);
+    this.#copyRect(this.address, this.#saved, rect);
   }
 
-  #copyRect(from: Uint32Array, to: Uint32Array, rect: CanvasRect): void {
+  /** Copies `rect` between two canvases in the workspace, given their addresses. */
+  #copyRect(from: number, to: number, rect: CanvasRect): void {
+    const memory = this.workspace.bytes();
     if (rect.width === this.width) {
       // Whole rows are one run of the canvas: one copy.
-      const start = rect.top * this.width;
-      to.set(from.subarray(start, start + rect.height * this.width), start);
+      const start = rect.top * this.width * 4;
+      memory.copyWithin(to + start, from + start, from + start + rect.height * this.width * 4);
       return;
     }
     for (let y = rect.top; y < rect.top + rect.height; y++) {
-      const start = y * this.width + rect.left;
-      to.set(from.subarray(start, start + rect.width), start);
+      const start = (y * this.width + rect.left) * 4;
+      memory.copyWithin(to + start, from + start, from + start + rect.width * 4);
     }
   }
 
   #fill(rect: CanvasRect, colour: number): void {
+    const pixels = this.#pixels();
     if (rect.width === this.width) {
-      this.#pixels.fill(colour, rect.top * this.width, (rect.top + rect.height) * this.width);
+      pixels.fill(colour, rect.top * this.width, (rect.top + rect.height) * this.width);
       return;
     }
     for (let y = rect.top; y < rect.top + rect.height; y++) {
       const start = y * this.width + rect.left;
-      this.#pixels.fill(colour, start, start + rect.width);
+      pixels.fill(colour, start, start + rect.width);
     }
   }
 }

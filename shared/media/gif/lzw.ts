@@ -7,7 +7,7 @@
  * so the loop is a WebAssembly kernel (shared/kernels/assembly/lzw.ts), and so is
  * painting the indices through the palette.
  */
-import { kernels, Layout, stage } from '../../kernels/index.ts';
+import { stage, type Workspace } from '../../kernels/index.ts';
 
 /** GIF codes are at most 12 bits wide: the table is 4096 starts (i32) and lengths (u16). */
 const TABLE_BYTES = 4096 * 6;
@@ -24,9 +24,10 @@ export interface LzwOutcome {
   problem: string | null;
 }
 
-/** Where and how a frame's indices are painted: the canvas and the frame's clipped rectangle on it. */
+/** Where and how a frame's indices are painted: the canvas (RGBA words, kept in `workspace`) and the frame's clipped rectangle on it. */
 export interface PaintTarget {
-  canvas: Uint32Array;
+  workspace: Workspace;
+  canvas: number;
   canvasWidth: number;
   /** The frame's rectangle clipped to the canvas; its rows are the ones painted. */
   rect: { left: number; top: number; width: number; height: number };
@@ -37,28 +38,25 @@ export interface PaintTarget {
 
 /**
  * Decode the image data whose minimum code size byte is at `at` (at most `limit` indices) and paint
- * them on the canvas, skipping the transparent index. Both loops are WebAssembly kernels; the
- * indices stay in the kernels' memory, and only the rectangle's rows of the canvas go in and out.
+ * them on the canvas, skipping the transparent index. Both loops are WebAssembly kernels, and the
+ * canvas lies in their memory: only the frame's bytes and palette go in.
  */
 export function decodeAndPaint(bytes: Uint8Array, at: number, limit: number, target: PaintTarget): LzwOutcome {
-  const { canvas, canvasWidth, rect, frame, palette } = target;
-  const layout = new Layout();
+  const { workspace, canvas, canvasWidth, rect, frame, palette } = target;
+  const layout = workspace.scratch();
   const data = layout.take(bytes.length);
   const indices = layout.take(limit);
   const table = layout.take(TABLE_BYTES);
   const status = layout.take(STATUS_BYTES);
   const colours = layout.take(palette.byteLength);
-  const rows = canvas.subarray(rect.top * canvasWidth, (rect.top + rect.height) * canvasWidth);
-  const band = layout.take(rows.byteLength);
-  const memory = kernels().memory(layout);
-  const run = kernels().run;
+  const memory = workspace.kernels.memory(layout);
+  const run = workspace.kernels.run;
   memory.set(bytes, data);
   const pixels = run.lzwDecode(data, bytes.length, at, indices, limit, table, status);
   if (pixels > 0) {
     stage(memory, colours, palette);
-    stage(memory, band, rows);
-    run.paintIndices(indices, pixels, frame.width, frame.height, frame.interlaced, rect.width, colours, frame.transparentIndex, band, canvasWidth, rect.left, rect.top, rect.top, rect.height);
-    rows.set(new Uint32Array(memory.buffer, band, rows.length));
+    // Rows from 0 (the whole canvas is there), clipped below the rectangle as before.
+    run.paintIndices(indices, pixels, frame.width, frame.height, frame.interlaced, rect.width, colours, frame.transparentIndex, canvas, canvasWidth, rect.left, rect.top, 0, rect.top + rect.height);
   }
   const [kind, value, next] = new Int32Array(memory.buffer, status, 3);
   return { pixels, problem: describe(kind!, value!, next!) };

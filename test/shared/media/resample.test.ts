@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitInside } from '../../../shared/media/letterbox.ts';
+import { Workspace } from '../../../shared/kernels/index.ts';
+import { fitInside, place } from '../../../shared/media/letterbox.ts';
 import { axisTaps, Normaliser } from '../../../shared/media/resample.ts';
 
 /** The resampler's definition as plain loops: per row of taps, first + (between + last), then the rows from zero, + 0.5. */
@@ -103,6 +104,48 @@ describe('Normaliser', () => {
       for (let y = 50; y < 90; y++) src.set(noise(60 * 4, y), (y * width + 120) * 4);
       const updated = normaliser.update(src, before, { left: 120, top: 50, width: 60, height: 40 });
       expect(Buffer.compare(updated, normaliser.normalise(src, 0))).toBe(0);
+    });
+  });
+
+  describe('in a workspace, where the source and the canvas stay', () => {
+    const regions = (workspace: Workspace, src: Uint8Array, squareBytes: number) => {
+      const source = workspace.keep(src.length);
+      workspace.bytes().set(src, source);
+      return { source, out: workspace.keep(squareBytes) };
+    };
+    const read = (workspace: Workspace, at: number, bytes: number) => workspace.bytes().slice(at, at + bytes);
+
+    for (const fixedPoint of [false, true]) {
+      it(`renders and updates in place what normalise and update give${fixedPoint ? ', fixed point' : ''}`, () => {
+        const [width, height, size] = [300, 200, 256];
+        const normaliser = new Normaliser(width, height, fitInside(width, height, size), size, { channels: 4, fixedPoint });
+        const src = noise(width * height * 4, 11);
+        const workspace = new Workspace();
+        const { source, out } = regions(workspace, src, size * size * 3);
+        normaliser.renderIn(workspace, source, out);
+        let expected = normaliser.normalise(src, 0);
+        expect(Buffer.compare(read(workspace, out, expected.length), expected)).toBe(0);
+        for (const [left, top, w, h] of [[120, 50, 60, 40], [0, 199, 300, 1], [299, 0, 1, 200]] as const) {
+          for (let y = top; y < top + h; y++) src.set(noise(w * 4, y + left), (y * width + left) * 4);
+          workspace.bytes().set(src, source);
+          const changed = { left, top, width: w, height: h };
+          normaliser.renderIn(workspace, source, out, changed);
+          expected = normaliser.update(src, expected, changed);
+          expect(Buffer.compare(read(workspace, out, expected.length), expected)).toBe(0);
+        }
+      });
+    }
+
+    it('halves an S×S canvas to the analysis image, as normalise does, in two workspaces at once', () => {
+      const halve = new Normaliser(256, 256, place(128, 128, 128), 128);
+      const [a, b] = [new Workspace(), new Workspace()];
+      const [srcA, srcB] = [noise(256 * 256 * 3, 1), noise(256 * 256 * 3, 2)];
+      const [inA, inB] = [regions(a, srcA, 128 * 128 * 3), regions(b, srcB, 128 * 128 * 3)];
+      halve.renderIn(a, inA.source, inA.out);
+      halve.renderIn(b, inB.source, inB.out);
+      halve.renderIn(a, inA.source, inA.out, { left: 0, top: 0, width: 256, height: 256 });
+      expect(Buffer.compare(read(a, inA.out, 128 * 128 * 3), halve.normalise(srcA, 0))).toBe(0);
+      expect(Buffer.compare(read(b, inB.out, 128 * 128 * 3), halve.normalise(srcB, 0))).toBe(0);
     });
   });
 });
