@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { ErrorCode, FramesiftError } from '../errors.ts';
 import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
@@ -24,12 +28,12 @@ const LOG_TAIL_LINES = 8;
  * One ffmpeg process per file. ffmpeg decodes, applies rotation metadata (on by
  * default), squares non-square pixels, fits inside S×S with its area scaler
  * (an average over each output pixel's footprint, as GIF frames are shrunk, and
- * on this machine the cheapest of swscale's filters that does not alias) and
- * pads with black. Each frame arrives over the pipe as S×S RGB rows; the
- * 128×128 analysis image is area-averaged from it here, into a reused buffer.
- * A `showinfo` filter ahead of the scaling reports each frame's presentation
- * time and display size on stderr, without checksums (they cost a pass over
- * every full-size frame).
+ * on this machine the cheapest of swscale's filters that does not alias),
+ * converts to RGB and pads with black. Each frame arrives over the pipe as S×S
+ * RGB rows; the 128×128 analysis image is area-averaged from it here, into a
+ * reused buffer. A `showinfo` filter ahead of the scaling reports each frame's
+ * presentation time and display size on stderr, without checksums (they cost a
+ * pass over every full-size frame).
  */
 export function ffmpegArgs(path: string, size: number): string[] {
   const graph = [
@@ -37,7 +41,10 @@ export function ffmpegArgs(path: string, size: number): string[] {
     'scale=w=iw*sar:h=ih',
     'setsar=1',
     `scale=w=${size}:h=${size}:force_original_aspect_ratio=decrease:flags=area`,
-    // Converted to RGB in the same pass as the shrink, so the pad works on small RGB frames.
+    // Shrunk in YUV, then converted at the small size by a second scaler: swscale's area filter
+    // writing RGB itself costs 15–20% more of ffmpeg's time on the bench video, for the same
+    // colours up to rounding and chroma placement (npm run bench -- --only video).
+    'format=yuv420p',
     'format=rgb24',
     // (ow−iw)/2 is truncated, which is floor for these non-negative values: top = floor(dh/2).
     `pad=w=${size}:h=${size}:x=(ow-iw)/2:y=(oh-ih)/2:color=black`,
@@ -73,17 +80,19 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     const frameBytes = size * size * 3;
     // The whole padded square, shrunk: 2:1 at the default size, an average of each 2×2 block.
     const analysis = new Normaliser(size, size, place(analysisSize, analysisSize, analysisSize), analysisSize);
-    const child = startFfmpeg(path, size);
+    const logFd = openLogFile();
+    const child = startFfmpeg(path, size, logFd);
     const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
-    const log = new FfmpegLog(child, limits, info);
+    const log = new FfmpegLog(child, logFd, limits, info);
     const buffers = new FrameBuffers(analysisSize);
     const timer = setTimeout(() => log.stop(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
     let index = 0;
     try {
       for await (const frame of fixedSizeFrames(child.stdout, frameBytes)) {
         if (index >= limits.maxFrames) log.stop(limitExceeded('frames', limits.maxFrames, `more than ${limits.maxFrames}`));
+        log.readNew();
         if (log.error) throw log.error;
-        const timeMs = await log.timeOf(index);
+        const timeMs = log.timeOf(index);
         const shown = index;
         const render = () => {
           if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
@@ -94,6 +103,7 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
         index++;
       }
       const code = await exited;
+      log.readNew();
       if (log.error) throw log.error;
       if (index === 0) {
         if (code === 0) throw new FramesiftError(ErrorCode.EMPTY_INPUT, 'Expected at least one video frame but ffmpeg decoded none');
@@ -105,6 +115,7 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     } finally {
       clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
+      closeSync(logFd);
     }
   }
 
@@ -124,9 +135,23 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
   };
 }
 
-/** One ffmpeg process for the file; a failed start ends its output with a typed error. */
-function startFfmpeg(path: string, size: number): ChildProcessByStdio<null, Readable, Readable> {
-  const child = spawn(ffmpegPath(), ffmpegArgs(path, size), { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A file for ffmpeg's log, already unlinked: it is gone once both processes close it. ffmpeg
+ * writes a few lines per frame in several writes each; through a pipe every write woke this
+ * process, twice as many wake-ups as the frames themselves make (on one core, 9,000 context
+ * switches for the bench video against 3,800), so the log is read from the file as frames arrive.
+ */
+function openLogFile(): number {
+  const path = join(tmpdir(), `framesift-ffmpeg-${randomUUID()}.log`);
+  const fd = openSync(path, 'w+', 0o600);
+  unlinkSync(path);
+  return fd;
+}
+
+/** One ffmpeg process for the file, logging to `logFd`; a failed start ends its output with a typed error. */
+function startFfmpeg(path: string, size: number, logFd: number): ChildProcessByStdio<null, Readable, null> {
+  // An fd in `stdio` falls outside spawn's typed overloads; this is the shape it makes.
+  const child = spawn(ffmpegPath(), ffmpegArgs(path, size), { stdio: ['ignore', 'pipe', logFd] }) as ChildProcessByStdio<null, Readable, null>;
   // Ending the output stream with the error, rather than racing every read against a pending
   // promise, keeps no chunk reachable until the file is done.
   child.once('error', (error: NodeJS.ErrnoException) =>
@@ -138,10 +163,11 @@ function startFfmpeg(path: string, size: number): ChildProcessByStdio<null, Read
 }
 
 /**
- * ffmpeg's stderr, read as it comes: each frame's time (showinfo, which logs
- * a frame before ffmpeg writes it), the display size from the first frame,
- * the container's duration, and the last lines for error messages. A limit
- * it finds stops the process, and the reader throws that error.
+ * ffmpeg's log, read from its file whenever a frame arrives: each frame's time
+ * (showinfo logs a frame before ffmpeg writes it, so its line is always there
+ * by then), the display size from the first frame, the container's duration,
+ * and the last lines for error messages. A limit it finds stops the process,
+ * and the reader throws that error.
  */
 class FfmpegLog {
   readonly times: number[] = [];
@@ -149,20 +175,19 @@ class FfmpegLog {
   containerMs: number | null = null;
   error: FramesiftError | undefined;
   readonly #child: ChildProcess;
-  #done = false;
-  #wake: (() => void) | undefined;
+  readonly #fd: number;
+  readonly #limits: Limits;
+  readonly #info: MediaInfo;
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #chunk = Buffer.alloc(64 * 1024);
+  #position = 0;
+  #partial = '';
 
-  constructor(child: ChildProcessByStdio<null, Readable, Readable>, limits: Limits, info: MediaInfo) {
+  constructor(child: ChildProcessByStdio<null, Readable, null>, fd: number, limits: Limits, info: MediaInfo) {
     this.#child = child;
-    createInterface({ input: child.stderr })
-      .on('line', (line) => {
-        this.#read(line, limits, info);
-        this.#wake?.();
-      })
-      .on('close', () => {
-        this.#done = true;
-        this.#wake?.();
-      });
+    this.#fd = fd;
+    this.#limits = limits;
+    this.#info = info;
   }
 
   stop(error: FramesiftError): void {
@@ -170,9 +195,20 @@ class FfmpegLog {
     this.#child.kill('SIGKILL');
   }
 
-  /** The play time of frame `index` from the first frame's, once showinfo has logged it. */
-  async timeOf(index: number): Promise<number> {
-    while (this.times.length <= index && !this.#done) await new Promise<void>((resolve) => (this.#wake = resolve));
+  /** Reads the lines ffmpeg has logged since the last call. */
+  readNew(): void {
+    let text = this.#partial;
+    for (let read; (read = readSync(this.#fd, this.#chunk, 0, this.#chunk.length, this.#position)) > 0; ) {
+      this.#position += read;
+      text += this.#decoder.write(this.#chunk.subarray(0, read));
+    }
+    const lines = text.split('\n');
+    this.#partial = lines.pop()!;
+    for (const line of lines) this.#read(line.replace(/\r$/, ''), this.#limits, this.#info);
+  }
+
+  /** The play time of frame `index` from the first frame's; the last one known if showinfo never logged it. */
+  timeOf(index: number): number {
     return (this.times[index] ?? this.times[this.times.length - 1] ?? 0) - (this.times[0] ?? 0);
   }
 

@@ -1,3 +1,5 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../../support/corpus.ts';
@@ -70,5 +72,15 @@ describe('video decoding through ffmpeg', () => {
     const { frames, info } = await decodeAll(at(name));
     expect(frames).toHaveLength(10);
     expect(info.info.kind).toBe('video');
+  });
+
+  it('leaves no log file behind, and names ffmpeg\'s last lines when the file is not a video it can read', async () => {
+    const logs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('framesift-ffmpeg-'));
+    const before = logs();
+    await decodeAll(at('clip.mov'));
+    // A WebM header with nothing after it: sniffed as video, and ffmpeg fails on it.
+    writeFileSync(at('broken.webm'), Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01]));
+    await expect(decodeAll(at('broken.webm'))).rejects.toMatchObject({ code: 'CORRUPT_INPUT', message: expect.stringMatching(/ffmpeg exited with \d+: .+/) });
+    expect(logs()).toEqual(before);
   });
 });
