@@ -89,10 +89,11 @@ export class Workspace {
   readonly kernels = new Kernels();
   readonly #kept = new Layout();
 
-  /** A region of `bytes` bytes kept for the workspace's life; returns its address. */
+  /** A region of `bytes` bytes, zeroed, kept for the workspace's life; returns its address. */
   keep(bytes: number): Pointer {
     const at = this.#kept.take(bytes);
-    this.kernels.memory(this.#kept);
+    // Earlier calls' scratch may have used these bytes; a kept region starts black, as a canvas does.
+    this.kernels.memory(this.#kept).fill(0, at, at + bytes);
     return at;
   }
 

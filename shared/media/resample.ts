@@ -92,8 +92,8 @@ export class Normaliser {
   /** Both axes' tap tables as the kernel reads them, one after another, and where each starts. */
   readonly #tables: { bytes: Uint8Array; at: number[] };
   readonly #fixedPoint: boolean;
-  /** The workspace `renderIn` last ran in, and where its copy of the tables lies there. */
-  #resident: { workspace: Workspace; tables: Pointer } | undefined;
+  /** Where each workspace `renderIn` ran in holds its copy of the tables; held weakly, so a finished file's memory goes. */
+  readonly #tablesIn = new WeakMap<Workspace, Pointer>();
 
   constructor(sourceWidth: number, sourceHeight: number, at: Placement, size: number, options: NormaliserOptions = {}) {
     this.#sourceWidth = sourceWidth;
@@ -129,7 +129,7 @@ export class Normaliser {
     return out;
   }
 
-  /** The rectangle of the S×S canvas that `update` computes again for `changed`. */
+  /** The rectangle of the S×S canvas that `update` and `renderIn` compute again for `changed`. */
   reached(changed: Rect): Rect {
     const reached = this.#reached(changed);
     if (!reached) return { left: 0, top: 0, width: 0, height: 0 };
@@ -166,15 +166,16 @@ export class Normaliser {
     const reached: Span | undefined = changed ? this.#reached(changed) : [0, this.#at.height, 0, this.#at.width];
     if (!reached) return;
     const [y0, y1, x0, x1] = reached;
-    if (this.#resident?.workspace !== workspace) {
-      const at = workspace.keep(this.#tables.bytes.length);
-      workspace.bytes().set(this.#tables.bytes, at);
-      this.#resident = { workspace, tables: at };
+    let tables = this.#tablesIn.get(workspace);
+    if (tables === undefined) {
+      tables = workspace.keep(this.#tables.bytes.length);
+      workspace.bytes().set(this.#tables.bytes, tables);
+      this.#tablesIn.set(workspace, tables);
     }
     const layout = workspace.scratch();
     const [ring, total] = this.#scratch(layout, x1 - x0);
     workspace.kernels.memory(layout);
-    this.#run(workspace.kernels.run, { source, rowBase: 0, out, outRowBase: 0, tables: this.#resident.tables, ring, total }, y0, y1, x0, x1);
+    this.#run(workspace.kernels.run, { source, rowBase: 0, out, outRowBase: 0, tables, ring, total }, y0, y1, x0, x1);
   }
 
   #renderBand(src: Uint8Array, out: Uint8Array, y0: number, y1: number, x0: number, x1: number): void {

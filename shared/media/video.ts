@@ -41,10 +41,12 @@ export function ffmpegArgs(path: string, size: number): string[] {
     'scale=w=iw*sar:h=ih',
     'setsar=1',
     `scale=w=${size}:h=${size}:force_original_aspect_ratio=decrease:flags=area`,
-    // Shrunk in YUV, then converted at the small size by a second scaler: swscale's area filter
-    // writing RGB itself costs 15–20% more of ffmpeg's time on the bench video, for the same
-    // colours up to rounding and chroma placement (npm run bench -- --only video).
-    'format=yuv420p',
+    // Shrunk in the source's own family (YUV at its chroma subsampling, or planar RGB), then
+    // converted at the small size by a second scaler: swscale's area filter writing RGB itself cost
+    // 13–21% more of ffmpeg's CPU time on the bench video, pinned. The colours differ by rounding
+    // and chroma placement: 0.66 levels on average over its frames, and 0.48% of samples by more
+    // than 8, at sharp colour edges; an RGB or 4:4:4 source is within 2 levels.
+    'format=pix_fmts=yuv420p|yuvj420p|yuv422p|yuvj422p|yuv444p|yuvj444p|gbrp|gray',
     'format=rgb24',
     // (ow−iw)/2 is truncated, which is floor for these non-negative values: top = floor(dh/2).
     `pad=w=${size}:h=${size}:x=(ow-iw)/2:y=(oh-ih)/2:color=black`,
@@ -81,7 +83,13 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     // The whole padded square, shrunk: 2:1 at the default size, an average of each 2×2 block.
     const analysis = new Normaliser(size, size, place(analysisSize, analysisSize, analysisSize), analysisSize);
     const logFd = openLogFile();
-    const child = startFfmpeg(path, size, logFd);
+    let child: ChildProcessByStdio<null, Readable, null>;
+    try {
+      child = startFfmpeg(path, size, logFd);
+    } catch (error) {
+      closeSync(logFd);
+      throw error;
+    }
     const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
     const log = new FfmpegLog(child, logFd, limits, info);
     const buffers = new FrameBuffers(analysisSize);
@@ -103,7 +111,7 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
         index++;
       }
       const code = await exited;
-      log.readNew();
+      log.readNew(true);
       if (log.error) throw log.error;
       if (index === 0) {
         if (code === 0) throw new FramesiftError(ErrorCode.EMPTY_INPUT, 'Expected at least one video frame but ffmpeg decoded none');
@@ -143,9 +151,13 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
  */
 function openLogFile(): number {
   const path = join(tmpdir(), `framesift-ffmpeg-${randomUUID()}.log`);
-  const fd = openSync(path, 'w+', 0o600);
-  unlinkSync(path);
-  return fd;
+  try {
+    const fd = openSync(path, 'w+', 0o600);
+    unlinkSync(path);
+    return fd;
+  } catch (error) {
+    throw new FramesiftError(ErrorCode.DECODER_UNAVAILABLE, `Expected to create ffmpeg's log file in ${tmpdir()} but ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** One ffmpeg process for the file, logging to `logFd`; a failed start ends its output with a typed error. */
@@ -195,12 +207,16 @@ class FfmpegLog {
     this.#child.kill('SIGKILL');
   }
 
-  /** Reads the lines ffmpeg has logged since the last call. */
-  readNew(): void {
+  /** Reads the lines ffmpeg has logged since the last call; `ended`: ffmpeg has exited, so a last line without its newline counts too. */
+  readNew(ended = false): void {
     let text = this.#partial;
     for (let read; (read = readSync(this.#fd, this.#chunk, 0, this.#chunk.length, this.#position)) > 0; ) {
       this.#position += read;
       text += this.#decoder.write(this.#chunk.subarray(0, read));
+    }
+    if (ended) {
+      text += this.#decoder.end();
+      if (text !== '' && !text.endsWith('\n')) text += '\n';
     }
     const lines = text.split('\n');
     this.#partial = lines.pop()!;

@@ -50,7 +50,10 @@ export class GifCanvas {
     this.#background = new Uint32Array(colour.buffer)[0]!;
   }
 
-  /** Packed RGBA rows of the composited canvas (the alpha byte is not meaningful); valid until the next frame is drawn. */
+  /**
+   * Packed RGBA rows of the composited canvas (the alpha byte is not meaningful): a view of the
+   * workspace's memory, valid until the next frame is drawn or anything else grows that memory.
+   */
   get rgba(): Uint8Array {
     return this.workspace.bytes().subarray(this.address, this.address + this.#bytes);
   }

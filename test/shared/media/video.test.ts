@@ -1,5 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../../support/corpus.ts';
@@ -74,13 +73,24 @@ describe('video decoding through ffmpeg', () => {
     expect(info.info.kind).toBe('video');
   });
 
-  it('leaves no log file behind, and names ffmpeg\'s last lines when the file is not a video it can read', async () => {
-    const logs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('framesift-ffmpeg-'));
-    const before = logs();
-    await decodeAll(at('clip.mov'));
-    // A WebM header with nothing after it: sniffed as video, and ffmpeg fails on it.
-    writeFileSync(at('broken.webm'), Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01]));
-    await expect(decodeAll(at('broken.webm'))).rejects.toMatchObject({ code: 'CORRUPT_INPUT', message: expect.stringMatching(/ffmpeg exited with \d+: .+/) });
-    expect(logs()).toEqual(before);
+  it('leaves no log file or descriptor behind, and names ffmpeg\'s last lines when the file is not a video it can read', async () => {
+    // A temporary directory of this test's own, so other workers' files cannot show up in it.
+    const logDir = join(dir, 'tmp');
+    mkdirSync(logDir);
+    const tmp = process.env.TMPDIR;
+    const descriptors = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+    process.env.TMPDIR = logDir;
+    try {
+      const before = descriptors();
+      await decodeAll(at('clip.mov'));
+      // A WebM header with nothing after it: sniffed as video, and ffmpeg fails on it.
+      writeFileSync(at('broken.webm'), Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01]));
+      await expect(decodeAll(at('broken.webm'))).rejects.toMatchObject({ code: 'CORRUPT_INPUT', message: expect.stringMatching(/ffmpeg exited with \d+: .+/) });
+      expect(readdirSync(logDir)).toEqual([]);
+      expect(descriptors()).toBe(before);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
   });
 });
