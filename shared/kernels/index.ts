@@ -34,7 +34,7 @@ export interface KernelExports {
   lzwDecode(bytes: Pointer, length: number, at: number, out: Pointer, limit: number, table: Pointer, status: Pointer): number;
   paintIndices(
     indices: Pointer, pixels: number, frameWidth: number, frameHeight: number, interlaced: boolean, width: number,
-    palette: Pointer, transparent: number, canvas: Pointer, canvasWidth: number, left: number, top: number, rowBase: number, rows: number,
+    palette: Pointer, transparent: number, canvas: Pointer, canvasWidth: number, canvasHeight: number, left: number, top: number,
   ): void;
   cellSums(rgb: Pointer, size: number, top: number, left: number, width: number, height: number, grid: number, sums: Pointer, counts: Pointer, column: Pointer): void;
   toneCounts(rgb: Pointer, size: number, top: number, left: number, bottom: number, right: number, stride: number, levels: number, lower: Pointer, share: Pointer, counts: Pointer): number;
@@ -56,11 +56,7 @@ export function kernels(): Kernels {
   return (instance ??= new Kernels());
 }
 
-/**
- * The kernels with a memory of their own (`new Kernels()`): a GIF source keeps its canvas and
- * images there for the whole file, at addresses it takes first (`Layout`), and lays out each
- * call's scratch after them, so frames are painted and resampled where they lie, with no copies.
- */
+/** One instance of the kernels and its memory: `kernels()` is the process's, and each `Workspace` has its own. */
 export class Kernels {
   readonly run: KernelExports;
   #bytes: Uint8Array;

@@ -111,18 +111,18 @@ export function lzwDecode(bytes: usize, length: i32, at: i32, out: usize, limit:
 
 /**
  * Paint `pixels` decoded indices of a frame `frameWidth` wide at (left, top) of the canvas, through a
- * 256-entry RGBA `palette`, leaving `transparent` indices (−1: none) as they are. The canvas rows
- * [rowBase, rowBase + rows) are at `canvas`, `canvasWidth` words each; rows outside are skipped,
- * and so are the columns past `width`. An interlaced frame's rows come in GIF's four passes.
+ * 256-entry RGBA `palette`, leaving `transparent` indices (−1: none) as they are. The canvas is at
+ * `canvas`, `canvasHeight` rows of `canvasWidth` words; rows below it are skipped, and so are the
+ * columns past `width`. An interlaced frame's rows come in GIF's four passes.
  */
 export function paintIndices(
   indices: usize, pixels: i32, frameWidth: i32, frameHeight: i32, interlaced: bool, width: i32,
-  palette: usize, transparent: i32, canvas: usize, canvasWidth: i32, left: i32, top: i32, rowBase: i32, rows: i32,
+  palette: usize, transparent: i32, canvas: usize, canvasWidth: i32, canvasHeight: i32, left: i32, top: i32,
 ): void {
   const decodedRows = (pixels + frameWidth - 1) / frameWidth;
   for (let k = 0; k < decodedRows; k++) {
-    const y = top + (interlaced ? interlacedRow(k, frameHeight) : k) - rowBase;
-    if (y < 0 || y >= rows) continue;
+    const y = top + (interlaced ? interlacedRow(k, frameHeight) : k);
+    if (y >= canvasHeight) continue;
     const from = k * frameWidth;
     const count = min(width, pixels - from);
     const row = canvas + (<usize>(y * canvasWidth + left) << 2);

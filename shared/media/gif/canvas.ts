@@ -19,7 +19,7 @@ export interface CanvasRect {
   height: number;
 }
 
-export const NOTHING: CanvasRect = Object.freeze({ left: 0, top: 0, width: 0, height: 0 });
+const NOTHING: CanvasRect = Object.freeze({ left: 0, top: 0, width: 0, height: 0 });
 
 export class GifCanvas {
   readonly width: number;
@@ -81,7 +81,7 @@ export class GifCanvas {
     const limit = indexPixels(frame, this.#layout);
     const bytes = this.#source.read(frame.start, frame.end - frame.start);
     const palette = this.#loadPalette(frame, bytes);
-    const target = { workspace: this.workspace, canvas: this.address, canvasWidth: this.width, rect, frame, palette };
+    const target = { workspace: this.workspace, canvas: this.address, canvasWidth: this.width, canvasHeight: this.height, rect, frame, palette };
     const { pixels, problem } = decodeAndPaint(bytes, frame.dataOffset - frame.start, limit, target);
     if (pixels === 0) return { changed, problem: problem ?? 'no pixels in its image data', empty: true };
     return { changed, problem };
@@ -161,7 +161,7 @@ export function clip(frame: GifFrameInfo, width: number, height: number): Canvas
   return { left: frame.left, top: frame.top, width: Math.min(frame.width, width - frame.left), height: Math.min(frame.height, height - frame.top) };
 }
 
-export function union(a: CanvasRect, b: CanvasRect): CanvasRect {
+function union(a: CanvasRect, b: CanvasRect): CanvasRect {
   if (a.width === 0 || a.height === 0) return b;
   if (b.width === 0 || b.height === 0) return a;
   const left = Math.min(a.left, b.left);

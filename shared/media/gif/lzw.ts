@@ -29,6 +29,7 @@ export interface PaintTarget {
   workspace: Workspace;
   canvas: number;
   canvasWidth: number;
+  canvasHeight: number;
   /** The frame's rectangle clipped to the canvas; its rows are the ones painted. */
   rect: { left: number; top: number; width: number; height: number };
   frame: { width: number; height: number; interlaced: boolean; transparentIndex: number };
@@ -42,7 +43,7 @@ export interface PaintTarget {
  * canvas lies in their memory: only the frame's bytes and palette go in.
  */
 export function decodeAndPaint(bytes: Uint8Array, at: number, limit: number, target: PaintTarget): LzwOutcome {
-  const { workspace, canvas, canvasWidth, rect, frame, palette } = target;
+  const { workspace, canvas, canvasWidth, canvasHeight, rect, frame, palette } = target;
   const layout = workspace.scratch();
   const data = layout.take(bytes.length);
   const indices = layout.take(limit);
@@ -55,8 +56,7 @@ export function decodeAndPaint(bytes: Uint8Array, at: number, limit: number, tar
   const pixels = run.lzwDecode(data, bytes.length, at, indices, limit, table, status);
   if (pixels > 0) {
     stage(memory, colours, palette);
-    // Rows from 0 (the whole canvas is there), clipped below the rectangle as before.
-    run.paintIndices(indices, pixels, frame.width, frame.height, frame.interlaced, rect.width, colours, frame.transparentIndex, canvas, canvasWidth, rect.left, rect.top, 0, rect.top + rect.height);
+    run.paintIndices(indices, pixels, frame.width, frame.height, frame.interlaced, rect.width, colours, frame.transparentIndex, canvas, canvasWidth, canvasHeight, rect.left, rect.top);
   }
   const [kind, value, next] = new Int32Array(memory.buffer, status, 3);
   return { pixels, problem: describe(kind!, value!, next!) };
