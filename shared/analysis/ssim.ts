@@ -43,7 +43,7 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   const layout = new Layout();
   const at = layout.take(a.length);
   const bt = layout.take(b.length);
-  const column = layout.take(width * 5 * 4);
+  const column = layout.take((width + 11) * 4 * 4);
   const memory = kernels().memory(layout);
   memory.set(a, at);
   memory.set(b, bt);

@@ -33,6 +33,14 @@ describe('pixel kernels', () => {
     expect([...rgbToGray(Uint8Array.of(255, 0, 0, 0, 255, 0, 0, 0, 255))]).toEqual([77, 149, 29]);
   });
 
+  it('gray is that luma for every pixel, sixteen at a time and in the tail', () => {
+    for (const pixels of [16, 17, 1000, 128 * 128]) {
+      const rgb = Uint8Array.from({ length: pixels * 3 }, (_, i) => (Math.imul(i + pixels, 2654435761) >>> 24) | (i % 97 === 0 ? 255 : 0));
+      const expected = Uint8Array.from({ length: pixels }, (_, i) => (77 * rgb[3 * i]! + 150 * rgb[3 * i + 1]! + 29 * rgb[3 * i + 2]! + 128) >> 8);
+      expect(Buffer.compare(rgbToGray(rgb), expected)).toBe(0);
+    }
+  });
+
   it('hash similarity counts equal bits', () => {
     expect(hashSimilarity('ff', 'ff')).toBe(100);
     expect(hashSimilarity('f0', 'ff')).toBe(50);

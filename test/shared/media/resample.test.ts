@@ -75,6 +75,27 @@ describe('Normaliser', () => {
     }
   });
 
+  it('halves 2:1 exactly, as the mean of each 2×2 block rounded, for whole and partly changed squares', () => {
+    for (const channels of [3, 4]) {
+      const normaliser = new Normaliser(256, 256, place(128, 128, 128), 128, { channels });
+      const src = noise(256 * 256 * channels, channels);
+      const mean = (x: number, y: number, c: number) => {
+        const at = (xx: number, yy: number) => src[(yy * 256 + xx) * channels + c]!;
+        return (at(2 * x, 2 * y) + at(2 * x + 1, 2 * y) + at(2 * x, 2 * y + 1) + at(2 * x + 1, 2 * y + 1) + 2) >> 2;
+      };
+      const blockMeans = () => Uint8Array.from({ length: 128 * 128 * 3 }, (_, i) => mean(Math.floor(i / 3) % 128, Math.floor(i / 384), i % 3));
+      let previous = normaliser.normalise(src, 0);
+      expect(Buffer.compare(previous, blockMeans())).toBe(0);
+      // Rectangles whose outputs start, end or fit within a vector's four, and one whole row.
+      for (const [left, top, w, h] of [[3, 5, 9, 4], [250, 251, 6, 5], [0, 0, 256, 1], [17, 100, 2, 2], [100, 30, 23, 11]] as const) {
+        const patch = noise(w * h * channels, left * 7 + top);
+        for (let y = 0; y < h; y++) src.set(patch.subarray(y * w * channels, (y + 1) * w * channels), ((top + y) * 256 + left) * channels);
+        previous = normaliser.update(src, previous, { left, top, width: w, height: h });
+        expect(Buffer.compare(previous, blockMeans())).toBe(0);
+      }
+    }
+  });
+
   describe('with fixed-point weights', () => {
     for (const [width, height, size] of [[4, 4, 256], [80, 60, 256], [440, 625, 256], [1080, 1080, 128], [601, 337, 200], [3000, 17, 256], [2100, 1300, 96]] as const) {
       it(`stays within one level of the definition: ${width}×${height} RGBA into ${size}×${size}`, () => {

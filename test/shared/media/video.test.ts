@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../../support/corpus.ts';
@@ -18,6 +18,12 @@ describe('video decoding through ffmpeg', () => {
     ffmpeg([...testsrc('64x48', 2), '-vf', "setpts='if(lt(N,5),N,5+(N-5)*3)'", '-fps_mode', 'vfr', '-c:v', 'mpeg4', at('vfr.mp4')]);
     ffmpeg([...testsrc('64x48'), '-c:v', 'mjpeg', at('clip.avi')]);
     ffmpeg([...testsrc('64x48'), '-c:v', 'mpeg4', '-f', 'mov', at('clip.mov')]);
+    // One stream whose frames turn from landscape to portrait: MPEG-2 sequences joined end to end, in Matroska.
+    ffmpeg([...testsrc('160x90', 0.5), '-c:v', 'mpeg2video', at('wide.ts')]);
+    ffmpeg([...testsrc('90x160', 0.5), '-c:v', 'mpeg2video', at('tall.ts')]);
+    writeFileSync(at('turning.ts'), Buffer.concat([readFileSync(at('wide.ts')), readFileSync(at('tall.ts'))]));
+    ffmpeg(['-i', at('turning.ts'), '-c', 'copy', at('turning.mkv')]);
+    ffmpeg(['-i', at('tall.ts'), '-c', 'copy', at('tall.mkv')]);
   });
 
   it('decodes big_buck_bunny_0_30.webm with presentation timestamps', async () => {
@@ -60,6 +66,22 @@ describe('video decoding through ffmpeg', () => {
     // 160×90 displays as 256×144: rows 0–55 are padding.
     expect(pixel(frames[0]!, 128, 50)).toEqual([0, 0, 0]);
     expect(pixel(frames[0]!, 128, 128)).not.toEqual([0, 0, 0]);
+  });
+
+  it('letterboxes each frame by its own shape when the size changes within the stream', async () => {
+    const { frames } = await decodeAll(at('turning.mkv'));
+    const wide = frames.filter((f) => f.timeMs < 450);
+    const tall = frames.filter((f) => f.timeMs >= 450);
+    expect(wide.length).toBeGreaterThanOrEqual(4);
+    expect(tall.length).toBeGreaterThanOrEqual(4);
+    // 160×90 fits as 256×144 (black above and below); 90×160 as 144×256 (black left and right).
+    for (const frame of wide) expect([pixel(frame, 128, 50), pixel(frame, 50, 128).some((v) => v > 0)]).toEqual([[0, 0, 0], true]);
+    for (const frame of tall) expect([pixel(frame, 50, 128), pixel(frame, 128, 50).some((v) => v > 0)]).toEqual([[0, 0, 0], true]);
+    // The same pixels as the portrait clip decoded on its own, not a portrait squashed into the first shape.
+    const { frames: alone } = await decodeAll(at('tall.mkv'));
+    let differing = 0;
+    for (let i = 0; i < alone[0]!.rgb.length; i++) if (Math.abs(alone[0]!.rgb[i]! - tall[0]!.rgb[i]!) > 2) differing++;
+    expect(differing).toBe(0);
   });
 
   it('keeps variable frame-rate timestamps', async () => {

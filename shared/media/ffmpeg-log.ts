@@ -1,0 +1,125 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { openSync, readSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { ErrorCode, FramesiftError } from '../errors.ts';
+import { limitExceeded, type Limits } from './limits.ts';
+import type { MediaInfo } from './source.ts';
+
+/** Keeps the tail of ffmpeg's log for error messages without holding all of it. */
+const LOG_TAIL_LINES = 8;
+
+/** The `showinfo` filter's instance name in the graph, which names its lines in the log. */
+export const SOURCE_INFO = 'showinfo@source';
+
+const SOURCE_FRAME = /^\[showinfo@source @ [^\]]*\] n:.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
+const SHOWINFO_DETAIL = /^\[showinfo@source @ /;
+const CONTAINER_DURATION = /Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
+
+/**
+ * A file for ffmpeg's log, already unlinked: it is gone once both processes close it. ffmpeg
+ * writes a few lines per frame in several writes each; through a pipe every write woke this
+ * process, more often than the frames' own data does (about 5,500 writes against 4,000 reads for
+ * the bench video; on one core ffmpeg's involuntary context switches fell from 9,000 to 3,800 with
+ * the file), so the log is read from the file as frames arrive.
+ */
+export function openLogFile(): number {
+  const path = join(tmpdir(), `framesift-ffmpeg-${randomUUID()}.log`);
+  try {
+    const fd = openSync(path, 'w+', 0o600);
+    unlinkSync(path);
+    return fd;
+  } catch (error) {
+    throw new FramesiftError(ErrorCode.DECODER_UNAVAILABLE, `Expected to create ffmpeg's log file in ${tmpdir()} but ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * ffmpeg's log, read from its file whenever a frame arrives: each frame's time
+ * (showinfo logs a frame before ffmpeg writes it, so its line is always there
+ * by then), the display size from the first frame, the container's duration,
+ * and the last lines for error messages. A limit it finds stops the process,
+ * and the reader throws that error.
+ */
+export class FfmpegLog {
+  readonly times: number[] = [];
+  readonly tail: string[] = [];
+  containerMs: number | null = null;
+  error: FramesiftError | undefined;
+  readonly #child: ChildProcess;
+  readonly #fd: number;
+  readonly #limits: Limits;
+  readonly #info: MediaInfo;
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #chunk = Buffer.alloc(64 * 1024);
+  #position = 0;
+  #partial = '';
+
+  constructor(child: ChildProcess, fd: number, limits: Limits, info: MediaInfo) {
+    this.#child = child;
+    this.#fd = fd;
+    this.#limits = limits;
+    this.#info = info;
+  }
+
+  stop(error: FramesiftError): void {
+    this.error ??= error;
+    this.#child.kill('SIGKILL');
+  }
+
+  /** Reads the lines ffmpeg has logged since the last call; `ended`: ffmpeg has exited, so a last line without its newline counts too. */
+  readNew(ended = false): void {
+    let text = this.#partial;
+    for (let read; (read = readSync(this.#fd, this.#chunk, 0, this.#chunk.length, this.#position)) > 0; ) {
+      this.#position += read;
+      text += this.#decoder.write(this.#chunk.subarray(0, read));
+    }
+    if (ended) {
+      text += this.#decoder.end();
+      if (text !== '' && !text.endsWith('\n')) text += '\n';
+    }
+    const lines = text.split('\n');
+    this.#partial = lines.pop()!;
+    for (const line of lines) this.#read(line.replace(/\r$/, ''));
+  }
+
+  /** The play time of frame `index` from the first frame's; the last one known if showinfo never logged it. */
+  timeOf(index: number): number {
+    return (this.times[index] ?? this.times[this.times.length - 1] ?? 0) - (this.times[0] ?? 0);
+  }
+
+  lastTimes(): number[] {
+    const start = this.times[0] ?? 0;
+    return this.times.slice(-2).map((t) => t - start);
+  }
+
+  #read(line: string): void {
+    const shown = SOURCE_FRAME.exec(line);
+    if (shown) {
+      if (this.times.length === 0) this.#first(Number(shown[2]), Number(shown[3]), Number(shown[4]), Number(shown[5]));
+      this.times.push(Math.round(Number(shown[1]) * 1000));
+      return;
+    }
+    // Each frame's colour line and side data: nothing to keep, and they would push the errors out of the tail.
+    if (SHOWINFO_DETAIL.test(line)) return;
+    const duration = CONTAINER_DURATION.exec(line);
+    if (duration && this.containerMs === null) {
+      this.containerMs = Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000);
+      if (this.containerMs > this.#limits.maxDurationMs) this.stop(limitExceeded('duration in ms', this.#limits.maxDurationMs, this.containerMs));
+    }
+    this.tail.push(line);
+    if (this.tail.length > LOG_TAIL_LINES) this.tail.shift();
+  }
+
+  #first(sarNum: number, sarDen: number, width: number, height: number): void {
+    const info = this.#info;
+    // An unknown aspect ratio (0/1) means square pixels, as ffmpeg's scale filter reads it.
+    const sar = sarNum > 0 && sarDen > 0 ? sarNum / sarDen : 1;
+    info.width = Math.round(width * sar);
+    info.height = height;
+    const { maxCanvasPixels } = this.#limits;
+    if (info.width * info.height > maxCanvasPixels) this.stop(limitExceeded('canvas pixels', maxCanvasPixels, `${info.width}×${info.height}`));
+  }
+}
