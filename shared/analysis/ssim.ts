@@ -33,6 +33,8 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   if (a.length !== width * height || b.length !== width * height) {
     throw new RangeError(`ssimGray: expected ${width}×${height} images`);
   }
+  // The kernel's integer steps stay below 2³¹ for windows up to 11 × 11 (n² · 255² · 2).
+  if (!Number.isInteger(window) || window < 1 || window > SSIM_WINDOW) throw new RangeError(`ssimGray: expected a window of 1 to ${SSIM_WINDOW} pixels but got ${window}`);
   if (width < window || height < window) return a.every((v, i) => v === b[i]) ? 1 : 0;
   // The formula on window sums rather than means, both sides multiplied by n⁴: the same value, and
   // the sums' products are exact integers, so no division but the last.

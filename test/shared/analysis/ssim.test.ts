@@ -73,7 +73,9 @@ describe('ssimGray', () => {
     expect(ssimGray(noise, gradient, size, size)).toBeCloseTo(ssimGray(gradient, noise, size, size), 12);
   });
 
-  it('rejects images of the wrong size', () => {
+  it('rejects images of the wrong size, and windows whose sums would not fit the kernel', () => {
     expect(() => ssimGray(noise, gradient.subarray(1), size, size)).toThrow(RangeError);
+    expect(() => ssimGray(noise, gradient, size, size, 12)).toThrow(RangeError);
+    expect(ssimGray(noise, gradient, size, size, 7)).toBeCloseTo(ssimGray(gradient, noise, size, size, 7), 12);
   });
 });
