@@ -104,7 +104,7 @@ async function video(): Promise<void> {
   const r = await benchVideo(CORPUS_VIDEO);
   const frames = r.pinned.frames;
   const peer = r.decodeAndScale.seconds;
-  console.log(`## Video: the first 30 s of Big Buck Bunny (${frames} frames, 1280×720), ${DEFAULT_SELECTOR} selector\n`);
+  console.log(`## Video: the first 30 s of Big Buck Bunny (${frames} frames, 1280×720), ${DEFAULT_SELECTOR} selector, median of ${r.rounds}\n`);
   table([
     { run: 'ffmpeg decode only, pinned', seconds: fmt(r.decode.seconds, 2), 'frames/s': fmt(frames / r.decode.seconds, 0), 'vs decode-and-scale': `${fmt(peer / r.decode.seconds, 2)}×`, 'peak RSS MB': fmt(r.decode.peakRssMb, 0) },
     { run: 'ffmpeg decode and scale to 128 px, pinned', seconds: fmt(peer, 2), 'frames/s': fmt(frames / peer, 0), 'vs decode-and-scale': '1.00×', 'peak RSS MB': fmt(r.decodeAndScale.peakRssMb, 0) },

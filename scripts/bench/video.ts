@@ -10,14 +10,22 @@ export interface VideoBench {
   /** The default selector, engine time only (no process start-up), pinned and not. */
   pinned: { seconds: number; peakRssMb: number; frames: number };
   unpinned: { seconds: number; peakRssMb: number; frames: number };
+  rounds: number;
 }
+
+/** Rounds of every run; each figure is the median, and the runs take turns so load drifts hit all of them, as the engine rows do. */
+export const VIDEO_ROUNDS = 3;
 
 export async function benchVideo(path: string): Promise<VideoBench> {
   const ffmpeg = (filters: string[]) => [ffmpegPath(), '-hide_banner', '-nostdin', '-loglevel', 'error', '-i', path, '-map', '0:v:0', ...filters, '-f', 'null', '-'];
   const scale = `scale=w=${ANALYSIS_SIZE}:h=${ANALYSIS_SIZE}:force_original_aspect_ratio=decrease:flags=bilinear`;
-  const decode = await runCommand(ffmpeg([]));
-  const decodeAndScale = await runCommand(ffmpeg(['-vf', scale, '-pix_fmt', 'rgb24']));
-  const pinned = await runJob(DEFAULT_SELECTOR, [path]);
-  const unpinned = await runJob(DEFAULT_SELECTOR, [path], { pin: false });
-  return { decode, decodeAndScale, pinned, unpinned };
+  const runs = { decode: [] as CommandRun[], decodeAndScale: [] as CommandRun[], pinned: [] as VideoBench['pinned'][], unpinned: [] as VideoBench['unpinned'][] };
+  for (let round = 0; round < VIDEO_ROUNDS; round++) {
+    runs.decode.push(await runCommand(ffmpeg([])));
+    runs.decodeAndScale.push(await runCommand(ffmpeg(['-vf', scale, '-pix_fmt', 'rgb24'])));
+    runs.pinned.push(await runJob(DEFAULT_SELECTOR, [path]));
+    runs.unpinned.push(await runJob(DEFAULT_SELECTOR, [path], { pin: false }));
+  }
+  const median = <T extends { seconds: number }>(all: T[]): T => [...all].sort((a, b) => a.seconds - b.seconds)[Math.floor(all.length / 2)]!;
+  return { decode: median(runs.decode), decodeAndScale: median(runs.decodeAndScale), pinned: median(runs.pinned), unpinned: median(runs.unpinned), rounds: VIDEO_ROUNDS };
 }
