@@ -45,6 +45,7 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   const layout = new Layout();
   const at = layout.take(a.length);
   const bt = layout.take(b.length);
+  // Four arrays of i32 column sums, each with room for a vector's reads past the window's last column.
   const column = layout.take((width + 11) * 4 * 4);
   const memory = kernels().memory(layout);
   memory.set(a, at);

@@ -13,13 +13,38 @@ export interface ByteSink {
   readonly full: boolean;
 }
 
+/** A sink of a fixed number of bytes, one buffer filled again after each `reset`. */
+export class FixedBytes implements ByteSink {
+  readonly bytes: Uint8Array;
+  #filled = 0;
+
+  constructor(length: number) {
+    this.bytes = new Uint8Array(length);
+  }
+
+  reset(): this {
+    this.#filled = 0;
+    return this;
+  }
+
+  get full(): boolean {
+    return this.#filled === this.bytes.length;
+  }
+
+  write(data: Uint8Array): number {
+    const take = Math.min(data.length, this.bytes.length - this.#filled);
+    this.bytes.set(data.subarray(0, take), this.#filled);
+    this.#filled += take;
+    return take;
+  }
+}
+
 /**
  * A child process's standard output as one end of a local stream socket, read
  * here into a single buffer this process owns. A child's stdout pipe allocates
- * a fresh 64 KB buffer for every read, outside V8's heap: for a video that was
- * about 2,000 allocations, and their collection cost more of this process's
- * time than everything it did with the frames. The socket's larger kernel
- * buffer also wakes this process less often than a 64 KB pipe.
+ * a fresh 64 KB buffer for every read, outside V8's heap, all garbage to
+ * collect: about 2,200 of them for the bench video, and node's CPU time for it
+ * fell by about a quarter without them.
  *
  * The socket is read only while a sink is waiting, and paused otherwise, so the
  * buffer is never written while its bytes are still unread.
@@ -85,19 +110,7 @@ export class ChildOutput {
     this.childEnd.destroy();
   }
 
-  /** Resolves true once bytes are waiting to be taken, false when the output has ended; rejects if it failed. */
-  async more(): Promise<boolean> {
-    while (!this.#unread) {
-      if (this.#ended) {
-        if (this.#error) throw this.#error;
-        return false;
-      }
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-    return true;
-  }
-
-  /** Fills `sink` from the child's output; false if the output ended first. */
+  /** Fills `sink` from the child's output; false if the output ended (and whatever part of a sink it filled is dropped). */
   async fill(sink: ByteSink): Promise<boolean> {
     if (this.#unread) {
       const taken = sink.write(this.#unread);
@@ -116,7 +129,7 @@ export class ChildOutput {
     return true;
   }
 
-  /** Ends the output with `error`: the next `more` or `fill` rejects with it. */
+  /** Ends the output with `error`: the next `fill` rejects with it. */
   fail(error: Error): void {
     this.#socket.destroy(error);
   }

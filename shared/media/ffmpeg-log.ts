@@ -14,8 +14,9 @@ const LOG_TAIL_LINES = 8;
 /** The `showinfo` filter's instance name in the graph, which names its lines in the log. */
 export const SOURCE_INFO = 'showinfo@source';
 
-const SOURCE_FRAME = /^\[showinfo@source @ [^\]]*\] n:.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
-const SHOWINFO_DETAIL = /^\[showinfo@source @ /;
+/** How each of that filter's lines starts: `[showinfo@source @ 0x…]`. */
+const SOURCE_PREFIX = `[${SOURCE_INFO} @ `;
+const SOURCE_FRAME = /^[^\]]*\] n:.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
 const CONTAINER_DURATION = /Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
 
 /**
@@ -72,7 +73,9 @@ export class FfmpegLog {
   /** Reads the lines ffmpeg has logged since the last call; `ended`: ffmpeg has exited, so a last line without its newline counts too. */
   readNew(ended = false): void {
     let text = this.#partial;
-    for (let read; (read = readSync(this.#fd, this.#chunk, 0, this.#chunk.length, this.#position)) > 0; ) {
+    // A read short of the chunk has reached the end of what ffmpeg has written so far.
+    for (let read = this.#chunk.length; read === this.#chunk.length; ) {
+      read = readSync(this.#fd, this.#chunk, 0, this.#chunk.length, this.#position);
       this.#position += read;
       text += this.#decoder.write(this.#chunk.subarray(0, read));
     }
@@ -96,14 +99,15 @@ export class FfmpegLog {
   }
 
   #read(line: string): void {
-    const shown = SOURCE_FRAME.exec(line);
-    if (shown) {
-      if (this.times.length === 0) this.#first(Number(shown[2]), Number(shown[3]), Number(shown[4]), Number(shown[5]));
-      this.times.push(Math.round(Number(shown[1]) * 1000));
+    if (line.startsWith(SOURCE_PREFIX)) {
+      const shown = SOURCE_FRAME.exec(line);
+      if (shown) {
+        if (this.times.length === 0) this.#first(Number(shown[2]), Number(shown[3]), Number(shown[4]), Number(shown[5]));
+        this.times.push(Math.round(Number(shown[1]) * 1000));
+      }
+      // Its colour lines and side data are not kept: they would push the errors out of the tail.
       return;
     }
-    // Each frame's colour line and side data: nothing to keep, and they would push the errors out of the tail.
-    if (SHOWINFO_DETAIL.test(line)) return;
     const duration = CONTAINER_DURATION.exec(line);
     if (duration && this.containerMs === null) {
       this.containerMs = Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000);

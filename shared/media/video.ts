@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { ErrorCode, FramesiftError } from '../errors.ts';
-import { ChildOutput, type ByteSink } from './child-output.ts';
+import { ChildOutput, FixedBytes } from './child-output.ts';
 import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { FfmpegLog, SOURCE_INFO, openLogFile } from './ffmpeg-log.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
@@ -91,23 +91,22 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
     const log = new FfmpegLog(child, logFd, limits, info);
     const buffers = new FrameBuffers(analysisSize);
-    const square = new WholeFrame(size * size * 3);
+    const square = new FixedBytes(size * size * 3);
     const timer = setTimeout(() => log.stop(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
     let index = 0;
     try {
-      while (await output.more()) {
+      // A partial last frame, from a file cut short or a stopped ffmpeg, is dropped.
+      while (await output.fill(square.reset())) {
         if (index >= limits.maxFrames) log.stop(limitExceeded('frames', limits.maxFrames, `more than ${limits.maxFrames}`));
-        square.begin();
-        if (!(await output.fill(square))) break;
         log.readNew();
         if (log.error) throw log.error;
         const timeMs = log.timeOf(index);
         const shown = index;
         const render = () => {
           if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
-          return square.rgb.slice();
+          return square.bytes.slice();
         };
-        const small = analysis.normalise(square.rgb, 0, buffers.next(index));
+        const small = analysis.normalise(square.bytes, 0, buffers.next(index));
         yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: small, size: analysisSize, lent: buffers }, render);
         index++;
       }
@@ -146,31 +145,6 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     },
     frames,
   };
-}
-
-/** One frame's bytes, filled in place: the buffer is handed out again for every frame. */
-class WholeFrame implements ByteSink {
-  readonly rgb: Uint8Array;
-  #filled = 0;
-
-  constructor(bytes: number) {
-    this.rgb = new Uint8Array(bytes);
-  }
-
-  begin(): void {
-    this.#filled = 0;
-  }
-
-  get full(): boolean {
-    return this.#filled === this.rgb.length;
-  }
-
-  write(data: Uint8Array): number {
-    const take = Math.min(data.length, this.rgb.length - this.#filled);
-    this.rgb.set(data.subarray(0, take), this.#filled);
-    this.#filled += take;
-    return take;
-  }
 }
 
 /** One ffmpeg process for the file, writing its frames to `output` and its log to `logFd`; a failed start ends the output with a typed error. */

@@ -1,24 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ChildOutput, type ByteSink } from '../../../shared/media/child-output.ts';
-
-/** Takes exactly `size` bytes, keeping a copy of each. */
-class Collector implements ByteSink {
-  readonly bytes: Uint8Array;
-  #filled = 0;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-  }
-  get full(): boolean {
-    return this.#filled === this.bytes.length;
-  }
-  write(data: Uint8Array): number {
-    const take = Math.min(data.length, this.bytes.length - this.#filled);
-    this.bytes.set(data.subarray(0, take), this.#filled);
-    this.#filled += take;
-    return take;
-  }
-}
+import { ChildOutput, FixedBytes } from '../../../shared/media/child-output.ts';
 
 /** A child that writes `total` bytes (i mod 251) to its stdout in writes of `chunk`, some after a pause. */
 function writer(output: ChildOutput, total: number, chunk: number) {
@@ -42,11 +24,8 @@ describe('ChildOutput', () => {
     let inOrder = true;
     try {
       const size = 196_608;
-      for (;;) {
-        if (!(await output.more())) break;
-        const sink = new Collector(size);
-        const whole = await output.fill(sink);
-        if (!whole) break;
+      const sink = new FixedBytes(size);
+      while (await output.fill(sink.reset())) {
         for (let i = 0; i < size; i++) inOrder &&= sink.bytes[i] === (received + i) % 251;
         received += size;
       }
@@ -62,7 +41,7 @@ describe('ChildOutput', () => {
   it('ends with the error it was failed with', async () => {
     const output = await ChildOutput.open();
     output.fail(new Error('no such program'));
-    await expect(output.more()).rejects.toThrow('no such program');
+    await expect(output.fill(new FixedBytes(1))).rejects.toThrow('no such program');
     output.destroy();
   });
 });
