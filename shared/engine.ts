@@ -78,7 +78,7 @@ export async function extractKeyFrames(path: string, options: ExtractOptions = {
   const selector = resolveSelector(options.selector, options.selectorOptions);
 
   const source = await openMedia(path, { size, limits });
-  const chooser = selector.create();
+  const chooser = selector.create({ frameStats: options.frameStats === true });
   const meter = new MotionMeter(staticEnergy);
   const kept = new Map<number, Frame>();
   const perFrame: Array<Pick<Frame, 'index' | 'timeMs' | 'rawTimeMs' | 'stats'>> = [];

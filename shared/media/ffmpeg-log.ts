@@ -46,6 +46,8 @@ export function openLogFile(): number {
  */
 export class FfmpegLog {
   readonly times: number[] = [];
+  /** Display sizes (pixels squared) and the first frame each holds from, one entry per change. */
+  readonly #shapes: Array<{ from: number; width: number; height: number }> = [];
   readonly tail: string[] = [];
   containerMs: number | null = null;
   error: FramesiftError | undefined;
@@ -93,6 +95,14 @@ export class FfmpegLog {
     return (this.times[index] ?? this.times[this.times.length - 1] ?? 0) - (this.times[0] ?? 0);
   }
 
+  /** Frame `index`'s display size, as showinfo logged it before the scaling; undefined if it never did. */
+  displaySizeOf(index: number): { width: number; height: number } | undefined {
+    if (index >= this.times.length) return undefined;
+    // From the newest: frames are asked for as they arrive.
+    for (let i = this.#shapes.length - 1; i >= 0; i--) if (this.#shapes[i]!.from <= index) return this.#shapes[i];
+    return undefined;
+  }
+
   lastTimes(): number[] {
     const start = this.times[0] ?? 0;
     return this.times.slice(-2).map((t) => t - start);
@@ -102,7 +112,7 @@ export class FfmpegLog {
     if (line.startsWith(SOURCE_PREFIX)) {
       const shown = SOURCE_FRAME.exec(line);
       if (shown) {
-        if (this.times.length === 0) this.#first(Number(shown[2]), Number(shown[3]), Number(shown[4]), Number(shown[5]));
+        this.#shape(this.times.length, Number(shown[2]), Number(shown[3]), Number(shown[4]), Number(shown[5]));
         this.times.push(Math.round(Number(shown[1]) * 1000));
       }
       // Its colour lines and side data are not kept: they would push the errors out of the tail.
@@ -117,12 +127,16 @@ export class FfmpegLog {
     if (this.tail.length > LOG_TAIL_LINES) this.tail.shift();
   }
 
-  #first(sarNum: number, sarDen: number, width: number, height: number): void {
-    const info = this.#info;
+  #shape(index: number, sarNum: number, sarDen: number, width: number, height: number): void {
     // An unknown aspect ratio (0/1) means square pixels, as ffmpeg's scale filter reads it.
     const sar = sarNum > 0 && sarDen > 0 ? sarNum / sarDen : 1;
-    info.width = Math.round(width * sar);
-    info.height = height;
+    const shape = { from: index, width: Math.round(width * sar), height };
+    const last = this.#shapes[this.#shapes.length - 1];
+    if (!last || last.width !== shape.width || last.height !== shape.height) this.#shapes.push(shape);
+    if (index > 0) return;
+    const info = this.#info;
+    info.width = shape.width;
+    info.height = shape.height;
     const { maxCanvasPixels } = this.#limits;
     if (info.width * info.height > maxCanvasPixels) this.stop(limitExceeded('canvas pixels', maxCanvasPixels, `${info.width}×${info.height}`));
   }

@@ -6,7 +6,7 @@ import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { FfmpegLog, SOURCE_INFO, openLogFile } from './ffmpeg-log.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
 import { FrameBuffers } from './frame-buffers.ts';
-import { place } from './letterbox.ts';
+import { fitInside, place, type Placement } from './letterbox.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import { Normaliser } from './resample.ts';
 import type { Sniffed } from './sniff.ts';
@@ -61,6 +61,28 @@ export function ffmpegArgs(path: string, size: number): string[] {
   ];
 }
 
+/**
+ * Pixels of slack on each side of the fitted picture. fitInside gave ffmpeg's own fitted size for
+ * each of 22 shapes tried (odd sizes, 1000×2, pixel aspect ratios from 8:9 to 2:1); the slack keeps
+ * the result exact wherever the two might still round apart, for the cost of a few rows.
+ */
+const PICTURE_SLACK = 2;
+
+/**
+ * The part of the S×S square that can hold picture for a frame of this display size: the fit,
+ * widened by PICTURE_SLACK. Everything outside it is ffmpeg's black padding, whose 2:1 mean is black,
+ * so shrinking only this part gives the same analysis image as shrinking the whole square.
+ */
+function pictureIn(display: { width: number; height: number } | undefined, size: number): Placement | undefined {
+  if (!display || display.width < 1 || display.height < 1) return undefined;
+  const fit = fitInside(display.width, display.height, size);
+  const left = Math.max(0, fit.left - PICTURE_SLACK);
+  const top = Math.max(0, fit.top - PICTURE_SLACK);
+  const right = Math.min(size, fit.left + fit.width + PICTURE_SLACK);
+  const bottom = Math.min(size, fit.top + fit.height + PICTURE_SLACK);
+  return { left, top, width: right - left, height: bottom - top };
+}
+
 function analysisSide(size: number): number {
   return Math.min(size, ANALYSIS_SIZE);
 }
@@ -92,6 +114,7 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     const log = new FfmpegLog(child, logFd, limits, info);
     const buffers = new FrameBuffers(analysisSize);
     const square = new FixedBytes(size * size * 3);
+    const black = new Uint8Array(analysisSize * analysisSize * 3);
     const timer = setTimeout(() => log.stop(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
     let index = 0;
     try {
@@ -106,7 +129,8 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
           if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
           return square.bytes.slice();
         };
-        const small = analysis.normalise(square.bytes, 0, buffers.next(index));
+        const picture = pictureIn(log.displaySizeOf(index), size);
+        const small = picture ? analysis.update(square.bytes, black, picture, buffers.next(index)) : analysis.normalise(square.bytes, 0, buffers.next(index));
         yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: small, size: analysisSize, lent: buffers }, render);
         index++;
       }

@@ -2,7 +2,7 @@ import { ErrorCode, FramesiftError } from '../errors.ts';
 import { coresetSelector } from './coreset.ts';
 import { phashSelector } from './phash.ts';
 import { sceneSelector } from './scene.ts';
-import type { Selector, SelectorDefinition } from './selector.ts';
+import { EVERY_SCORE, type Selector, type SelectorContext, type SelectorDefinition } from './selector.ts';
 import { ssimSelector } from './ssim.ts';
 import { uniformSelector } from './uniform.ts';
 
@@ -27,7 +27,7 @@ export interface ResolvedSelector {
   name: SelectorName;
   version: number;
   options: object;
-  create(): Selector;
+  create(context?: SelectorContext): Selector;
 }
 
 export function resolveSelector(name: string = DEFAULT_SELECTOR, raw: Record<string, unknown> = {}): ResolvedSelector {
@@ -36,7 +36,7 @@ export function resolveSelector(name: string = DEFAULT_SELECTOR, raw: Record<str
   }
   const definition = SELECTORS[name] as SelectorDefinition<object>;
   const options = definition.parse(raw);
-  return { name, version: definition.version, options, create: () => definition.create(options) };
+  return { name, version: definition.version, options, create: (context = EVERY_SCORE) => definition.create(options, context) };
 }
 
-export type { Choice, Selector, SelectorOutcome, Shot, ShotTransition } from './selector.ts';
+export type { Choice, Selector, SelectorContext, SelectorOutcome, Shot, ShotTransition } from './selector.ts';

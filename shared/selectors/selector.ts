@@ -48,6 +48,18 @@ export interface Selector {
   finish(): SelectorOutcome;
 }
 
+/** What the engine wants from a selector besides its picks. */
+export interface SelectorContext {
+  /**
+   * Every frame's scores are wanted (the engine's `frameStats`). When they are not, a selector
+   * skips a score that cannot change its picks: the record is the same either way.
+   */
+  readonly frameStats: boolean;
+}
+
+/** The context that computes everything: what a caller gets that does not say. */
+export const EVERY_SCORE: SelectorContext = Object.freeze({ frameStats: true });
+
 export { FrameMetrics, type FrameMetric } from '../frame-metrics.ts';
 
 export interface SelectorDefinition<Options extends object> {
@@ -61,7 +73,7 @@ export interface SelectorDefinition<Options extends object> {
   readonly curve?: { readonly metric: string; readonly threshold?: keyof Options & string };
   /** Validates user options, fills in defaults, and rejects unknown keys. */
   parse(raw: Record<string, unknown>): Options;
-  create(options: Options): Selector;
+  create(options: Options, context: SelectorContext): Selector;
 }
 
 /** Every selector caps its output; 10 is the GIF notebook's number. */

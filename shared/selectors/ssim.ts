@@ -35,18 +35,19 @@ export const ssimSelector: SelectorDefinition<SsimOptions> = {
       pad: (v, name) => booleanOption(name, v),
     });
   },
-  create({ threshold, minGap, maxKeyFrames, pad }) {
+  create({ threshold, minGap, maxKeyFrames, pad }, { frameStats }) {
     const picks: Choice[] = [];
     let previous: Frame | undefined;
     let lastKey: Frame | undefined;
     return {
       push(frame) {
-        const similarity = previous ? ssimGray(previous.gray, frame.gray, frame.analysisSize, frame.analysisSize) : null;
+        // Within the gap, or with every key frame found, the score cannot make a key frame: it is
+        // taken only when the frame's scores are wanted.
+        const mayPick = picks.length < maxKeyFrames && (lastKey === undefined || spanReached(minGap, lastKey, frame));
+        const similarity = previous && (mayPick || frameStats) ? ssimGray(previous.gray, frame.gray, frame.analysisSize, frame.analysisSize) : null;
         if (similarity !== null) METRICS.write(frame.stats, 'ssim', similarity);
         previous = frame;
-        const isKey =
-          picks.length < maxKeyFrames &&
-          (lastKey === undefined || (similarity! < threshold && spanReached(minGap, lastKey, frame)));
+        const isKey = mayPick && (lastKey === undefined || similarity! < threshold);
         if (!isKey) return false;
         picks.push({ index: frame.index, score: similarity });
         lastKey = frame;

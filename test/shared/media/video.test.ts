@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { place } from '../../../shared/media/letterbox.ts';
+import { Normaliser } from '../../../shared/media/resample.ts';
 import { corpusPath } from '../../support/corpus.ts';
 import { decodeAll, ffmpeg, pixel } from '../../support/media.ts';
 import { tempDir } from '../../support/tmp.ts';
@@ -24,6 +26,9 @@ describe('video decoding through ffmpeg', () => {
     writeFileSync(at('turning.ts'), Buffer.concat([readFileSync(at('wide.ts')), readFileSync(at('tall.ts'))]));
     ffmpeg(['-i', at('turning.ts'), '-c', 'copy', at('turning.mkv')]);
     ffmpeg(['-i', at('tall.ts'), '-c', 'copy', at('tall.mkv')]);
+    // Odd sizes both ways, and a portrait one, whose fits round in ffmpeg's scale filter.
+    ffmpeg([...testsrc('97x61', 0.3), '-c:v', 'mpeg4', at('odd-wide.mp4')]);
+    ffmpeg([...testsrc('59x101', 0.3), '-c:v', 'mpeg4', at('odd-tall.mp4')]);
   });
 
   it('decodes big_buck_bunny_0_30.webm with presentation timestamps', async () => {
@@ -54,6 +59,18 @@ describe('video decoding through ffmpeg', () => {
       expect(worst).toBeLessThanOrEqual(2);
     }
   });
+
+  // Only the fitted picture (and a margin) is shrunk: the padding around it is black, so the result
+  // must be what shrinking the whole square gives, for every shape and for a shape that changes.
+  it.each(['plain.mp4', 'rotated.mp4', 'anamorphic.mp4', 'turning.mkv', 'odd-wide.mp4', 'odd-tall.mp4'])(
+    'makes %s\'s analysis images from the whole square, to the byte',
+    async (name) => {
+      const { frames } = await decodeAll(at(name));
+      const whole = new Normaliser(256, 256, place(128, 128, 128), 128);
+      expect(frames.length).toBeGreaterThan(2);
+      for (const frame of frames) expect(Buffer.from(frame.analysis).equals(whole.normalise(frame.rgb, 0))).toBe(true);
+    },
+  );
 
   it('honours rotation metadata', async () => {
     const { info } = await decodeAll(at('rotated.mp4'));

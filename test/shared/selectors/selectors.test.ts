@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractKeyFrames, SELECTOR_NAMES, type ExtractOptions } from '../../../shared/index.ts';
+import { resolveSelector } from '../../../shared/selectors/index.ts';
 import { useSyntheticClips } from '../../support/clips.ts';
+import { decodeAll } from '../../support/media.ts';
 
 const clip = useSyntheticClips();
 
@@ -40,6 +42,23 @@ describe('ssim selector', () => {
     expect(indices(padded)).toEqual([0, 0, 0, 0]);
     expect(padded.keyFrames.map((k) => k.ordinal)).toEqual([0, 1, 2, 3]);
     expect(padded.keyFrames[1]!.similarityToPrevious).toBe(1);
+  });
+
+  it('takes SSIM only where it can make a key frame when frame stats are not wanted, and picks the same', async () => {
+    const options = { maxKeyFrames: 3 };
+    const { frames: all, ...everything } = await pick('hard-cuts', 'ssim', options, { frameStats: true });
+    expect(await pick('hard-cuts', 'ssim', options)).toEqual(everything);
+    expect(all!.slice(1).every((f) => typeof f.ssim === 'number')).toBe(true);
+
+    const { frames } = await decodeAll(clip('hard-cuts').path);
+    const selector = resolveSelector('ssim', options).create({ frameStats: false });
+    const keys = frames.filter((frame) => selector.push(frame)).map((f) => f.index);
+    expect(keys).toEqual(everything.keyFrames.map((k) => k.frameIndex));
+    // Scored: the frames from minGap after one key frame up to the next one, and none after the last.
+    const scored = frames.filter((f) => 'ssim' in f.stats).map((f) => f.index);
+    const candidates = frames.map((f) => f.index).filter((i) => keys.slice(1).some((next, n) => i >= keys[n]! + 10 && i <= next));
+    expect(scored).toEqual(candidates);
+    expect(scored.length).toBeLessThan(frames.length - 1);
   });
 
   it('scores a key frame by its SSIM with the previous frame', async () => {
