@@ -1,8 +1,14 @@
 /** Pixel measures over packed RGB frames; their loops are WebAssembly kernels (shared/kernels/assembly/). */
-import { kernels, Layout } from '../kernels/index.ts';
+import { kernels, Layout, Workspace } from '../kernels/index.ts';
 
 /** Luma as ssim.js computes it (`rgb2grayInteger`), so SSIM values agree with it. */
 export function rgbToGray(rgb: Uint8Array, out: Uint8Array = new Uint8Array(rgb.length / 3)): Uint8Array {
+  // Both already in a workspace's memory (a video's analysis images): converted where they lie.
+  const workspace = Workspace.holding(rgb, out);
+  if (workspace) {
+    workspace.kernels.run.rgbToGray(rgb.byteOffset, out.byteOffset, out.length);
+    return out;
+  }
   const layout = new Layout();
   const from = layout.take(rgb.length);
   const to = layout.take(out.length);
@@ -26,6 +32,8 @@ export function meanAbsoluteDifference(a: Uint8Array, b: Uint8Array): number {
 /** An integer sum over both arrays' samples, exact as a double. */
 function difference(a: Uint8Array, b: Uint8Array, kernel: 'sumSquaredDifference' | 'sumAbsoluteDifference'): number {
   if (a.length !== b.length) throw new RangeError(`Expected two arrays of one length but found ${a.length} and ${b.length}`);
+  const workspace = Workspace.holding(a, b);
+  if (workspace) return workspace.kernels.run[kernel](a.byteOffset, b.byteOffset, a.length);
   const layout = new Layout();
   const at = layout.take(a.length);
   const bt = layout.take(b.length);

@@ -1,4 +1,4 @@
-import { kernels, Layout } from '../kernels/index.ts';
+import { kernels, Layout, Workspace } from '../kernels/index.ts';
 
 /**
  * Mean SSIM of two 8-bit grayscale images with a square box window over the
@@ -17,6 +17,11 @@ const DYNAMIC_RANGE = 255;
 const C1 = (K1 * DYNAMIC_RANGE) ** 2;
 const C2 = (K2 * DYNAMIC_RANGE) ** 2;
 export const SSIM_WINDOW = 11;
+
+/** The kernel's scratch for images `width` wide: four arrays of i32 column sums, each with room for a vector's reads past the window's last column. */
+export function ssimScratchBytes(width: number): number {
+  return (width + 11) * 4 * 4;
+}
 
 /**
  * A window whose pixels are equal in both images scores exactly 1 (its means, variances and
@@ -42,11 +47,15 @@ export function ssimGray(a: Uint8Array, b: Uint8Array, width: number, height: nu
   // Rows are compared four pixels at a time when the width allows it, and the box of differing
   // pixels is then widened to whole words: which windows are summed, and so the order of the sum, follows.
   const step = width % 4 === 0 ? 4 : 1;
+  const columnBytes = ssimScratchBytes(width);
+  // Both already in a workspace's memory (a video's gray images): compared where they lie.
+  const workspace = Workspace.holding(a, b);
+  const inPlace = workspace?.scratchInPlace(columnBytes);
+  if (workspace && inPlace !== undefined) return workspace.kernels.run.ssimGray(a.byteOffset, b.byteOffset, width, height, window, step, C1 * n * n, C2 * n * n, inPlace);
   const layout = new Layout();
   const at = layout.take(a.length);
   const bt = layout.take(b.length);
-  // Four arrays of i32 column sums, each with room for a vector's reads past the window's last column.
-  const column = layout.take((width + 11) * 4 * 4);
+  const column = layout.take(columnBytes);
   const memory = kernels().memory(layout);
   memory.set(a, at);
   memory.set(b, bt);

@@ -76,21 +76,41 @@ export class Kernels {
   }
 }
 
+/** The workspace each kernels memory belongs to, so that a kernel can run on arrays already in it. */
+const HOLDERS = new WeakMap<ArrayBufferLike, Workspace>();
+
 /**
  * A memory of one's own (one instance of the kernels) holding regions for as long as it lives, such
  * as a GIF's canvas for the whole file. Regions are taken from address 0 on; each call lays out its
- * scratch after them. Views of the memory end when it grows, so a caller takes them afresh (`bytes`).
+ * scratch after them. Views of the memory end when it grows, so a caller takes them afresh (`bytes`),
+ * or reserves the scratch its calls need up front (`reserve`) and keeps its views.
  */
 export class Workspace {
   readonly kernels = new Kernels();
   readonly #kept = new Layout();
+  #reserved = 0;
+
+  /** The workspace whose kept regions hold every one of `arrays`, if there is one: a kernel can run on them where they lie. */
+  static holding(...arrays: ArrayBufferView[]): Workspace | undefined {
+    const buffer = arrays[0]!.buffer;
+    const workspace = HOLDERS.get(buffer);
+    if (!workspace || workspace.kernels.run.memory.buffer !== buffer) return undefined;
+    const kept = workspace.#kept.size;
+    return arrays.every((a) => a.buffer === buffer && a.byteOffset + a.byteLength <= kept) ? workspace : undefined;
+  }
 
   /** A region of `bytes` bytes, zeroed, kept for the workspace's life; returns its address. */
   keep(bytes: number): Pointer {
     const at = this.#kept.take(bytes);
     // Earlier calls' scratch may have used these bytes; a kept region starts black, as a canvas does.
-    this.kernels.memory(this.#kept).fill(0, at, at + bytes);
+    this.#memory(new Layout(this.#kept.size + this.#reserved)).fill(0, at, at + bytes);
     return at;
+  }
+
+  /** Grows the memory now to hold `bytes` of scratch after the kept regions, so that calls needing no more never grow it. */
+  reserve(bytes: number): void {
+    this.#reserved = Math.max(this.#reserved, bytes);
+    this.#memory(new Layout(this.#kept.size + this.#reserved));
   }
 
   /** The layout of one call's scratch, after every kept region. */
@@ -98,9 +118,21 @@ export class Workspace {
     return new Layout(this.#kept.size);
   }
 
+  /** Where `bytes` of scratch start for a call on kept regions in place, if the memory has room without growing. */
+  scratchInPlace(bytes: number): Pointer | undefined {
+    const at = this.#kept.size;
+    return at + bytes <= this.kernels.run.memory.buffer.byteLength ? at : undefined;
+  }
+
   /** The memory as bytes, holding every kept region. Valid until the memory grows. */
   bytes(): Uint8Array {
-    return this.kernels.memory(this.#kept);
+    return this.#memory(this.#kept);
+  }
+
+  #memory(layout: Layout): Uint8Array {
+    const bytes = this.kernels.memory(layout);
+    HOLDERS.set(bytes.buffer, this);
+    return bytes;
   }
 }
 

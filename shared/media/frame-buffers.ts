@@ -10,23 +10,30 @@
  * its images out.
  */
 
+import type { Workspace } from '../kernels/index.ts';
+
 /** The newest frame and the one before it. */
 export const LIVE_FRAMES = 2;
 
 export class FrameBuffers {
-  readonly #rgb: Uint8Array[];
-  readonly #gray: Uint8Array[];
+  readonly #rgb: Buffers;
+  readonly #gray: Buffers;
   #newest = -1;
 
-  constructor(side: number) {
-    this.#rgb = Array.from({ length: LIVE_FRAMES }, () => new Uint8Array(side * side * 3));
-    this.#gray = Array.from({ length: LIVE_FRAMES }, () => new Uint8Array(side * side));
+  /**
+   * In `workspace`, the buffers are kept regions of its memory, so that kernels run on them where
+   * they lie. A view of that memory lasts until it grows: the source keeps and reserves everything
+   * its calls need before the first frame.
+   */
+  constructor(side: number, workspace?: Workspace) {
+    this.#rgb = buffers(side * side * 3, workspace);
+    this.#gray = buffers(side * side, workspace);
   }
 
   /** Frame `index` is the newest now: the RGB buffer to write its analysis image into. */
   next(index: number): Uint8Array {
     this.#newest = index;
-    return this.#rgb[index % LIVE_FRAMES]!;
+    return this.#rgb(index % LIVE_FRAMES);
   }
 
   /** Whether frame `index`'s buffers still hold its images. */
@@ -39,10 +46,22 @@ export class FrameBuffers {
   }
 
   rgb(index: number): Uint8Array {
-    return this.#rgb[index % LIVE_FRAMES]!;
+    return this.#rgb(index % LIVE_FRAMES);
   }
 
   gray(index: number): Uint8Array {
-    return this.#gray[index % LIVE_FRAMES]!;
+    return this.#gray(index % LIVE_FRAMES);
   }
+}
+
+/** The buffer of each live slot. */
+type Buffers = (slot: number) => Uint8Array;
+
+function buffers(bytes: number, workspace: Workspace | undefined): Buffers {
+  if (!workspace) {
+    const own = Array.from({ length: LIVE_FRAMES }, () => new Uint8Array(bytes));
+    return (slot) => own[slot]!;
+  }
+  const at = Array.from({ length: LIVE_FRAMES }, () => workspace.keep(bytes));
+  return (slot) => workspace.bytes().subarray(at[slot]!, at[slot]! + bytes);
 }

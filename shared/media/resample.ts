@@ -166,16 +166,28 @@ export class Normaliser {
     const reached: Span | undefined = changed ? this.#reached(changed) : [0, this.#at.height, 0, this.#at.width];
     if (!reached) return;
     const [y0, y1, x0, x1] = reached;
+    const tables = this.placeIn(workspace);
+    const layout = workspace.scratch();
+    const [ring, total] = this.#scratch(layout, x1 - x0);
+    workspace.kernels.memory(layout);
+    this.#run(workspace.kernels.run, { source, rowBase: 0, out, outRowBase: 0, tables, ring, total }, y0, y1, x0, x1);
+  }
+
+  /**
+   * Keeps the tap tables in `workspace` and reserves the scratch `renderIn` needs there, so that
+   * later calls grow nothing; returns where the tables lie.
+   */
+  placeIn(workspace: Workspace): Pointer {
     let tables = this.#tablesIn.get(workspace);
     if (tables === undefined) {
       tables = workspace.keep(this.#tables.bytes.length);
       workspace.bytes().set(this.#tables.bytes, tables);
       this.#tablesIn.set(workspace, tables);
+      const layout = new Layout();
+      this.#scratch(layout, this.#at.width);
+      workspace.reserve(layout.size);
     }
-    const layout = workspace.scratch();
-    const [ring, total] = this.#scratch(layout, x1 - x0);
-    workspace.kernels.memory(layout);
-    this.#run(workspace.kernels.run, { source, rowBase: 0, out, outRowBase: 0, tables, ring, total }, y0, y1, x0, x1);
+    return tables;
   }
 
   #renderBand(src: Uint8Array, out: Uint8Array, y0: number, y1: number, x0: number, x1: number): void {

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import { ssimScratchBytes } from '../analysis/ssim.ts';
 import { ErrorCode, FramesiftError } from '../errors.ts';
+import { Workspace } from '../kernels/index.ts';
 import { ChildOutput, FixedBytes } from './child-output.ts';
 import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { FfmpegLog, SOURCE_INFO, openLogFile } from './ffmpeg-log.ts';
@@ -112,9 +114,14 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     }
     const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
     const log = new FfmpegLog(child, logFd, limits, info);
-    const buffers = new FrameBuffers(analysisSize);
-    const square = new FixedBytes(size * size * 3);
-    const black = new Uint8Array(analysisSize * analysisSize * 3);
+    // The square, the analysis images and the scratch of every kernel run on them lie in one
+    // workspace, so that nothing is copied in or out for them; the views last as it never grows.
+    const workspace = new Workspace();
+    const squareAt = workspace.keep(size * size * 3);
+    const buffers = new FrameBuffers(analysisSize, workspace);
+    analysis.placeIn(workspace);
+    workspace.reserve(ssimScratchBytes(analysisSize));
+    const square = new FixedBytes(workspace.bytes().subarray(squareAt, squareAt + size * size * 3));
     const timer = setTimeout(() => log.stop(timedOut(limits)), Math.max(0, options.deadline - Date.now()));
     let index = 0;
     try {
@@ -130,7 +137,9 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
           return square.bytes.slice();
         };
         const picture = pictureIn(log.displaySizeOf(index), size);
-        const small = picture ? analysis.update(square.bytes, black, picture, buffers.next(index)) : analysis.normalise(square.bytes, 0, buffers.next(index));
+        const small = buffers.next(index);
+        if (picture) small.fill(0);
+        analysis.renderIn(workspace, squareAt, small.byteOffset, picture);
         yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: small, size: analysisSize, lent: buffers }, render);
         index++;
       }
