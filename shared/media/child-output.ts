@@ -129,6 +129,20 @@ export class ChildOutput {
     return true;
   }
 
+  /** Waits for the child's first bytes, leaving them for the next `fill`; false if the output ended without any. */
+  ready(): Promise<boolean> {
+    let seen = false;
+    return this.fill({
+      get full() {
+        return seen;
+      },
+      write() {
+        seen = true;
+        return 0;
+      },
+    });
+  }
+
   /** Ends the output with `error`: the next `fill` rejects with it. */
   fail(error: Error): void {
     this.#socket.destroy(error);

@@ -17,6 +17,9 @@ export const SOURCE_INFO = 'showinfo@source';
 /** How each of that filter's lines starts: `[showinfo@source @ 0x…]`. */
 const SOURCE_PREFIX = `[${SOURCE_INFO} @ `;
 const SOURCE_FRAME = /^[^\]]*\] n:.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
+/** The output's header and its video stream's size: `  Stream #0:0: Video: rawvideo (…), rgb24(…), 256x144 [SAR …`. */
+const OUTPUT_HEADER = /^Output #0\b/;
+const OUTPUT_VIDEO = /^\s*Stream #0:0\S*: Video: rawvideo\b.*?,\s*(\d+)x(\d+)\b/;
 const CONTAINER_DURATION = /Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
 
 /**
@@ -50,12 +53,15 @@ export class FfmpegLog {
   readonly #shapes: Array<{ from: number; width: number; height: number }> = [];
   readonly tail: string[] = [];
   containerMs: number | null = null;
+  /** The size of every frame ffmpeg writes, from its output's header (logged before the first frame). */
+  outputSize: { width: number; height: number } | undefined;
   error: FramesiftError | undefined;
   readonly #child: ChildProcess;
   readonly #fd: number;
   readonly #limits: Limits;
   readonly #info: MediaInfo;
   readonly #decoder = new StringDecoder('utf8');
+  #inOutputHeader = false;
   readonly #chunk = Buffer.alloc(64 * 1024);
   #position = 0;
   #partial = '';
@@ -118,6 +124,9 @@ export class FfmpegLog {
       // Its colour lines and side data are not kept: they would push the errors out of the tail.
       return;
     }
+    if (OUTPUT_HEADER.test(line)) this.#inOutputHeader = true;
+    const output = this.#inOutputHeader && !this.outputSize ? OUTPUT_VIDEO.exec(line) : null;
+    if (output) this.outputSize = { width: Number(output[1]), height: Number(output[2]) };
     const duration = CONTAINER_DURATION.exec(line);
     if (duration && this.containerMs === null) {
       this.containerMs = Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000);

@@ -26,6 +26,11 @@ describe('video decoding through ffmpeg', () => {
     writeFileSync(at('turning.ts'), Buffer.concat([readFileSync(at('wide.ts')), readFileSync(at('tall.ts'))]));
     ffmpeg(['-i', at('turning.ts'), '-c', 'copy', at('turning.mkv')]);
     ffmpeg(['-i', at('tall.ts'), '-c', 'copy', at('tall.mkv')]);
+    // A size change whose fits land on odd rows and columns (256×162 at row 47, then 162×256 at column 47).
+    ffmpeg([...testsrc('98x62', 0.3), '-c:v', 'mpeg2video', at('odd-wide.ts')]);
+    ffmpeg([...testsrc('62x98', 0.3), '-c:v', 'mpeg2video', at('odd-tall.ts')]);
+    writeFileSync(at('odd-turning.ts'), Buffer.concat([readFileSync(at('odd-wide.ts')), readFileSync(at('odd-tall.ts'))]));
+    ffmpeg(['-i', at('odd-turning.ts'), '-c', 'copy', at('odd-turning.mkv')]);
     // Odd sizes both ways, and a portrait one, whose fits round in ffmpeg's scale filter.
     ffmpeg([...testsrc('97x61', 0.3), '-c:v', 'mpeg4', at('odd-wide.mp4')]);
     ffmpeg([...testsrc('59x101', 0.3), '-c:v', 'mpeg4', at('odd-tall.mp4')]);
@@ -62,7 +67,7 @@ describe('video decoding through ffmpeg', () => {
 
   // Only the fitted picture (and a margin) is shrunk: the padding around it is black, so the result
   // must be what shrinking the whole square gives, for every shape and for a shape that changes.
-  it.each(['plain.mp4', 'rotated.mp4', 'anamorphic.mp4', 'turning.mkv', 'odd-wide.mp4', 'odd-tall.mp4'])(
+  it.each(['plain.mp4', 'rotated.mp4', 'anamorphic.mp4', 'turning.mkv', 'odd-turning.mkv', 'odd-wide.mp4', 'odd-tall.mp4'])(
     'makes %s\'s analysis images from the whole square, to the byte',
     async (name) => {
       const { frames } = await decodeAll(at(name));

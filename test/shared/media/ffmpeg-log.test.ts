@@ -1,0 +1,44 @@
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, writeSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FfmpegLog, openLogFile } from '../../../shared/media/ffmpeg-log.ts';
+import { resolveLimits } from '../../../shared/media/limits.ts';
+import type { MediaInfo } from '../../../shared/media/source.ts';
+
+// ffmpeg 5.1's own lines, as it logs a WebM's input and the rawvideo output it writes to the socket.
+const HEADER = `Input #0, matroska,webm, from 'clip.webm':
+  Duration: 00:00:30.00, start: 0.000000, bitrate: 344 kb/s
+  Stream #0:0: Video: vp8, yuv420p(progressive), 1280x720, SAR 1:1 DAR 16:9, 24 fps, 24 tbr, 1k tbn (default)
+Output #0, rawvideo, to 'pipe:1':
+  Metadata:
+    encoder         : Lavf59.27.100
+  Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24(pc, gbr/unknown/unknown, progressive), 256x144 [SAR 1:1 DAR 16:9], q=2-31, 21233 kb/s, 24 fps, 24 tbn
+`;
+const frame = (n: number, s: string) =>
+  `[showinfo@source @ 0x55c4c2926700] n:${String(n).padStart(4)} pts:${String(n * 42).padStart(7)} pts_time:${(n * 0.042).toFixed(3)}   pos:     6650 fmt:yuv420p sar:1/1 s:${s} i:P iskey:0 type:P \n` +
+  '[showinfo@source @ 0x55c4c2926700] color_range:tv color_space:bt470bg color_primaries:unknown color_trc:unknown\n';
+
+describe("ffmpeg's log", () => {
+  it('gives the output size from the output header, not the input stream, and each frame its time and display size', () => {
+    const fd = openLogFile();
+    try {
+      const info = { width: 0, height: 0 } as MediaInfo;
+      const log = new FfmpegLog({ kill: () => true } as unknown as ChildProcess, fd, resolveLimits(), info);
+      writeSync(fd, HEADER.split('Output')[0]!);
+      log.readNew();
+      expect(log.outputSize).toBeUndefined();
+      writeSync(fd, 'Output' + HEADER.split('Output')[1]! + frame(0, '1280x720') + frame(1, '720x1280'));
+      log.readNew();
+      expect(log.outputSize).toEqual({ width: 256, height: 144 });
+      expect([info.width, info.height, log.containerMs]).toEqual([1280, 720, 30_000]);
+      expect([log.timeOf(0), log.timeOf(1)]).toEqual([0, 42]);
+      expect([log.displaySizeOf(0), log.displaySizeOf(1), log.displaySizeOf(2)]).toEqual([
+        { from: 0, width: 1280, height: 720 },
+        { from: 1, width: 720, height: 1280 },
+        undefined,
+      ]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
