@@ -10,11 +10,16 @@ export interface VideoBench {
   /** The default selector, engine time only (no process start-up), pinned and not. */
   pinned: { seconds: number; peakRssMb: number; frames: number };
   unpinned: { seconds: number; peakRssMb: number; frames: number };
+  /** Each round's decode-and-scale time over framesift's, pinned and not: the runs of one round are seconds apart, so a slow spell of the machine hits both. */
+  ratios: { pinned: number[]; unpinned: number[] };
   rounds: number;
 }
 
-/** Rounds of every run; each figure is the median, and the runs take turns so load drifts hit all of them, as the engine rows do. */
-export const VIDEO_ROUNDS = 3;
+/**
+ * Rounds of every run; each time is the median, and the runs take turns so load drifts hit all of
+ * them, as the engine rows do. Each ratio is the median of the rounds' own ratios.
+ */
+export const VIDEO_ROUNDS = 5;
 
 export async function benchVideo(path: string): Promise<VideoBench> {
   const ffmpeg = (filters: string[]) => [ffmpegPath(), '-hide_banner', '-nostdin', '-loglevel', 'error', '-i', path, '-map', '0:v:0', ...filters, '-f', 'null', '-'];
@@ -27,5 +32,13 @@ export async function benchVideo(path: string): Promise<VideoBench> {
     runs.unpinned.push(await runJob(DEFAULT_SELECTOR, [path], { pin: false }));
   }
   const median = <T extends { seconds: number }>(all: T[]): T => [...all].sort((a, b) => a.seconds - b.seconds)[Math.floor(all.length / 2)]!;
-  return { decode: median(runs.decode), decodeAndScale: median(runs.decodeAndScale), pinned: median(runs.pinned), unpinned: median(runs.unpinned), rounds: VIDEO_ROUNDS };
+  const ratios = (engine: Array<{ seconds: number }>) => engine.map((run, round) => runs.decodeAndScale[round]!.seconds / run.seconds);
+  return {
+    decode: median(runs.decode),
+    decodeAndScale: median(runs.decodeAndScale),
+    pinned: median(runs.pinned),
+    unpinned: median(runs.unpinned),
+    ratios: { pinned: ratios(runs.pinned), unpinned: ratios(runs.unpinned) },
+    rounds: VIDEO_ROUNDS,
+  };
 }
