@@ -14,6 +14,13 @@ const LOG_TAIL_LINES = 8;
 /** The `showinfo` filter's instance name in the graph, which names its lines in the log. */
 export const SOURCE_INFO = 'showinfo@source';
 
+/** A frame's display size (its pixels made square), from the first frame `from` of a run of frames of one logged shape. */
+export interface Shape {
+  from: number;
+  width: number;
+  height: number;
+}
+
 /** How each of that filter's lines starts: `[showinfo@source @ 0x…]`. */
 const SOURCE_PREFIX = `[${SOURCE_INFO} @ `;
 const SOURCE_FRAME = /^[^\]]*\] n:.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
@@ -49,8 +56,8 @@ export function openLogFile(): number {
  */
 export class FfmpegLog {
   readonly times: number[] = [];
-  /** Display sizes (pixels squared) and the first frame each holds from, one entry per change. */
-  readonly #shapes: Array<{ from: number; width: number; height: number }> = [];
+  /** Each frame size and pixel aspect ratio showinfo logged, with its display size and the first frame it holds from, one entry per change. */
+  readonly #shapes: Array<Shape & { logged: string }> = [];
   readonly tail: string[] = [];
   containerMs: number | null = null;
   /** The size of every frame ffmpeg writes, from its output's header (logged before the first frame). */
@@ -101,8 +108,12 @@ export class FfmpegLog {
     return (this.times[index] ?? this.times[this.times.length - 1] ?? 0) - (this.times[0] ?? 0);
   }
 
-  /** Frame `index`'s display size, as showinfo logged it before the scaling; undefined if it never did. */
-  displaySizeOf(index: number): { width: number; height: number } | undefined {
+  /**
+   * Frame `index`'s display size, as showinfo logged it before the scaling, and the first frame of
+   * that shape (a later `from` than 0: the frame size or aspect ratio changed since the first
+   * frame); undefined if it never did.
+   */
+  displaySizeOf(index: number): Shape | undefined {
     if (index >= this.times.length) return undefined;
     // From the newest: frames are asked for as they arrive.
     for (let i = this.#shapes.length - 1; i >= 0; i--) if (this.#shapes[i]!.from <= index) return this.#shapes[i];
@@ -139,9 +150,11 @@ export class FfmpegLog {
   #shape(index: number, sarNum: number, sarDen: number, width: number, height: number): void {
     // An unknown aspect ratio (0/1) means square pixels, as ffmpeg's scale filter reads it.
     const sar = sarNum > 0 && sarDen > 0 ? sarNum / sarDen : 1;
-    const shape = { from: index, width: Math.round(width * sar), height };
-    const last = this.#shapes[this.#shapes.length - 1];
-    if (!last || last.width !== shape.width || last.height !== shape.height) this.#shapes.push(shape);
+    // A change of the logged numbers, not only of the rounded display size: ffmpeg's scale filter
+    // truncates iw·sar, so two sizes that round alike may fit apart.
+    const logged = `${width}x${height} ${sarNum}/${sarDen}`;
+    const shape = { from: index, width: Math.round(width * sar), height, logged };
+    if (this.#shapes[this.#shapes.length - 1]?.logged !== logged) this.#shapes.push(shape);
     if (index > 0) return;
     const info = this.#info;
     info.width = shape.width;

@@ -114,8 +114,9 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
     /**
      * One ffmpeg process, yielding frames from `from` on (those before it were yielded by an earlier
      * pass, and are read past). Fitted only, it hands over the picture without its padding, until a
-     * frame whose fit differs from the first's (ffmpeg would stretch it to the first's shape): it
-     * then stops and returns that frame's index, for a padded pass from there. (A `select` filter
+     * frame whose size or aspect ratio differs from the first's (its fit may differ, and ffmpeg would
+     * stretch it to the first's shape): it then stops and returns that frame's index, for a padded
+     * pass from there. (A `select` filter
      * cannot skip them in ffmpeg: a change of size starts its graph, and its frame count, again.)
      */
     async function* pass(padded: boolean, from: number): AsyncGenerator<Frame, number | undefined, undefined> {
@@ -157,10 +158,9 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
             continue;
           }
           const display = log.displaySizeOf(index);
-          if (fitted) {
-            const fit = display && fitInside(display.width, display.height, size);
-            if (!fit || fit.width !== fitted.width || fit.height !== fitted.height) return index;
-          }
+          // Any change of the source's shape since the first frame may change the fit, which ffmpeg
+          // would then stretch back to the first's: from here on, ffmpeg pads.
+          if (fitted && display?.from !== 0) return index;
           const timeMs = log.timeOf(index);
           const shown = index;
           const render = () => {

@@ -32,10 +32,26 @@ describe("ffmpeg's log", () => {
       expect(log.outputSize).toEqual({ width: 256, height: 144 });
       expect([info.width, info.height, log.containerMs]).toEqual([1280, 720, 30_000]);
       expect([log.timeOf(0), log.timeOf(1)]).toEqual([0, 42]);
-      expect([log.displaySizeOf(0), log.displaySizeOf(1), log.displaySizeOf(2)]).toEqual([
-        { from: 0, width: 1280, height: 720 },
-        { from: 1, width: 720, height: 1280 },
-        undefined,
+      expect(log.displaySizeOf(0)).toMatchObject({ from: 0, width: 1280, height: 720 });
+      expect(log.displaySizeOf(1)).toMatchObject({ from: 1, width: 720, height: 1280 });
+      expect(log.displaySizeOf(2)).toBeUndefined();
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('starts a new shape when the logged size or aspect ratio changes, even where the rounded display size does not', () => {
+    const fd = openLogFile();
+    try {
+      const log = new FfmpegLog({ kill: () => true } as unknown as ChildProcess, fd, resolveLimits(), { width: 0, height: 0 } as MediaInfo);
+      // 117 px at 3:2 is 175.5: rounded, 176 as 176 px at 1:1 is; ffmpeg's scale filter takes 175.
+      const at = (n: number, size: string, sar: string) => frame(n, size).replace('sar:1/1', `sar:${sar}`);
+      writeSync(fd, HEADER + at(0, '117x100', '3/2') + at(1, '176x100', '1/1') + at(2, '176x100', '1/1'));
+      log.readNew();
+      expect([0, 1, 2].map((i) => log.displaySizeOf(i))).toMatchObject([
+        { from: 0, width: 176, height: 100 },
+        { from: 1, width: 176, height: 100 },
+        { from: 1, width: 176, height: 100 },
       ]);
     } finally {
       closeSync(fd);

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../../../shared/media/ffmpeg.ts';
 import { place } from '../../../shared/media/letterbox.ts';
+import { ffmpegArgs } from '../../../shared/media/video.ts';
 import { Normaliser } from '../../../shared/media/resample.ts';
 import { corpusPath } from '../../support/corpus.ts';
 import { decodeAll, ffmpeg, pixel } from '../../support/media.ts';
@@ -31,6 +34,11 @@ describe('video decoding through ffmpeg', () => {
     ffmpeg([...testsrc('62x98', 0.3), '-c:v', 'mpeg2video', at('odd-tall.ts')]);
     writeFileSync(at('odd-turning.ts'), Buffer.concat([readFileSync(at('odd-wide.ts')), readFileSync(at('odd-tall.ts'))]));
     ffmpeg(['-i', at('odd-turning.ts'), '-c', 'copy', at('odd-turning.mkv')]);
+    // Non-square pixels whose display widths round alike but truncate apart (177 and 175.5): ffmpeg fits them 256×145 and 256×146.
+    ffmpeg([...testsrc('118x100', 0.5), '-vf', 'setsar=3/2', '-c:v', 'mpeg4', at('sar-a.ts')]);
+    ffmpeg([...testsrc('117x100', 0.5), '-vf', 'setsar=3/2', '-c:v', 'mpeg4', at('sar-b.ts')]);
+    writeFileSync(at('sar-turning.ts'), Buffer.concat([readFileSync(at('sar-a.ts')), readFileSync(at('sar-b.ts'))]));
+    ffmpeg(['-i', at('sar-turning.ts'), '-c', 'copy', at('sar-turning.mkv')]);
     // Odd sizes both ways, and a portrait one, whose fits round in ffmpeg's scale filter.
     ffmpeg([...testsrc('97x61', 0.3), '-c:v', 'mpeg4', at('odd-wide.mp4')]);
     ffmpeg([...testsrc('59x101', 0.3), '-c:v', 'mpeg4', at('odd-tall.mp4')]);
@@ -74,6 +82,19 @@ describe('video decoding through ffmpeg', () => {
       const whole = new Normaliser(256, 256, place(128, 128, 128), 128);
       expect(frames.length).toBeGreaterThan(2);
       for (const frame of frames) expect(Buffer.from(frame.analysis).equals(whole.normalise(frame.rgb, 0))).toBe(true);
+    },
+  );
+
+  // ffmpeg hands over fitted pictures and the source places them; padded by ffmpeg itself, every
+  // frame must be the same, whether the source's shape changes or not.
+  it.each(['plain.mp4', 'anamorphic.mp4', 'odd-wide.mp4', 'turning.mkv', 'odd-turning.mkv', 'sar-turning.mkv'])(
+    'gives %s\'s frames as ffmpeg pads them itself, to the byte',
+    async (name) => {
+      const { frames } = await decodeAll(at(name));
+      const square = 256 * 256 * 3;
+      const padded = spawnSync(ffmpegPath(), ffmpegArgs(at(name), 256, { padded: true }), { maxBuffer: 1 << 28 }).stdout;
+      expect(padded.length).toBe(frames.length * square);
+      frames.forEach((frame, i) => expect(Buffer.from(frame.rgb).equals(padded.subarray(i * square, (i + 1) * square)), `frame ${i}`).toBe(true));
     },
   );
 
