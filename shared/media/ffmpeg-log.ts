@@ -14,13 +14,6 @@ const LOG_TAIL_LINES = 8;
 /** The `showinfo` filter's instance name in the graph, which names its lines in the log. */
 export const SOURCE_INFO = 'showinfo@source';
 
-/** A frame's display size (its pixels made square), from the first frame `from` of a run of frames of one logged shape. */
-export interface Shape {
-  from: number;
-  width: number;
-  height: number;
-}
-
 /** How each of that filter's lines starts: `[showinfo@source @ 0x…]`. */
 const SOURCE_PREFIX = `[${SOURCE_INFO} @ `;
 const SOURCE_FRAME = /^[^\]]*\] n:.*\bpts_time:\s*(-?[\d.]+).*?\bsar:(\d+)\/(\d+)\s+s:(\d+)x(\d+)/;
@@ -56,8 +49,9 @@ export function openLogFile(): number {
  */
 export class FfmpegLog {
   readonly times: number[] = [];
-  /** Each frame size and pixel aspect ratio showinfo logged, with its display size and the first frame it holds from, one entry per change. */
-  readonly #shapes: Array<Shape & { logged: string }> = [];
+  /** The first frame's size and pixel aspect ratio as showinfo logged them, and the first frame logged otherwise. */
+  #firstShape: string | undefined;
+  #shapeChangedAt: number | undefined;
   readonly tail: string[] = [];
   containerMs: number | null = null;
   /** The size of every frame ffmpeg writes, from its output's header (logged before the first frame). */
@@ -108,16 +102,9 @@ export class FfmpegLog {
     return (this.times[index] ?? this.times[this.times.length - 1] ?? 0) - (this.times[0] ?? 0);
   }
 
-  /**
-   * Frame `index`'s display size, as showinfo logged it before the scaling, and the first frame of
-   * that shape (a later `from` than 0: the frame size or aspect ratio changed since the first
-   * frame); undefined if it never did.
-   */
-  displaySizeOf(index: number): Shape | undefined {
-    if (index >= this.times.length) return undefined;
-    // From the newest: frames are asked for as they arrive.
-    for (let i = this.#shapes.length - 1; i >= 0; i--) if (this.#shapes[i]!.from <= index) return this.#shapes[i];
-    return undefined;
+  /** Whether showinfo logged frame `index` with the first frame's size and pixel aspect ratio, and every frame before it too. */
+  sameShapeAsFirst(index: number): boolean {
+    return index < this.times.length && (this.#shapeChangedAt === undefined || index < this.#shapeChangedAt);
   }
 
   lastTimes(): number[] {
@@ -150,15 +137,17 @@ export class FfmpegLog {
   #shape(index: number, sarNum: number, sarDen: number, width: number, height: number): void {
     // An unknown aspect ratio (0/1) means square pixels, as ffmpeg's scale filter reads it.
     const sar = sarNum > 0 && sarDen > 0 ? sarNum / sarDen : 1;
-    // A change of the logged numbers, not only of the rounded display size: ffmpeg's scale filter
-    // truncates iw·sar, so two sizes that round alike may fit apart.
+    // The logged numbers, not the rounded display size: ffmpeg's scale filter truncates iw·sar, so
+    // two sizes that round alike may fit apart.
     const logged = `${width}x${height} ${sarNum}/${sarDen}`;
-    const shape = { from: index, width: Math.round(width * sar), height, logged };
-    if (this.#shapes[this.#shapes.length - 1]?.logged !== logged) this.#shapes.push(shape);
-    if (index > 0) return;
+    if (index > 0) {
+      if (logged !== this.#firstShape) this.#shapeChangedAt ??= index;
+      return;
+    }
+    this.#firstShape = logged;
     const info = this.#info;
-    info.width = shape.width;
-    info.height = shape.height;
+    info.width = Math.round(width * sar);
+    info.height = height;
     const { maxCanvasPixels } = this.#limits;
     if (info.width * info.height > maxCanvasPixels) this.stop(limitExceeded('canvas pixels', maxCanvasPixels, `${info.width}×${info.height}`));
   }

@@ -9,7 +9,7 @@ import { FFMPEG_MISSING, ffmpegPath } from './ffmpeg.ts';
 import { FfmpegLog, SOURCE_INFO, openLogFile } from './ffmpeg-log.ts';
 import { ANALYSIS_SIZE, Frame } from './frame.ts';
 import { FrameBuffers } from './frame-buffers.ts';
-import { fitInside, place, type Placement } from './letterbox.ts';
+import { place, type Placement } from './letterbox.ts';
 import { limitExceeded, timedOut, type Limits } from './limits.ts';
 import { Normaliser } from './resample.ts';
 import type { Sniffed } from './sniff.ts';
@@ -64,35 +64,13 @@ export function ffmpegArgs(path: string, size: number, { padded = false } = {}):
   ];
 }
 
-/**
- * Pixels of slack on each side of the fitted picture. fitInside gave ffmpeg's own fitted size for
- * each of 22 shapes tried (odd sizes, 1000×2, pixel aspect ratios from 8:9 to 2:1); the slack keeps
- * the result exact wherever the two might still round apart, for the cost of a few rows.
- */
-const PICTURE_SLACK = 2;
-
-/**
- * The part of the S×S square that can hold picture for a frame of this display size: the fit,
- * widened by PICTURE_SLACK. Everything outside it is ffmpeg's black padding, whose 2:1 mean is black,
- * so shrinking only this part gives the same analysis image as shrinking the whole square.
- */
-function pictureIn(display: { width: number; height: number } | undefined, size: number): Placement | undefined {
-  if (!display || display.width < 1 || display.height < 1) return undefined;
-  const fit = fitInside(display.width, display.height, size);
-  const left = Math.max(0, fit.left - PICTURE_SLACK);
-  const top = Math.max(0, fit.top - PICTURE_SLACK);
-  const right = Math.min(size, fit.left + fit.width + PICTURE_SLACK);
-  const bottom = Math.min(size, fit.top + fit.height + PICTURE_SLACK);
-  return { left, top, width: right - left, height: bottom - top };
-}
-
 function analysisSide(size: number): number {
   return Math.min(size, ANALYSIS_SIZE);
 }
 
 export async function openVideo(path: string, sniffed: Sniffed, options: VideoSourceOptions): Promise<MediaSource> {
   const { size, limits } = options;
-  // The first pass learns the display size from the first frame; `frames()` can then run again.
+  // The display size comes from the first frame's log line; `frames()` can then run again.
   const info: MediaInfo = { ...sniffed, width: 0, height: 0, loopCount: null };
   const warnings = new Set<string>();
   let lastTimes: number[] = [];
@@ -116,8 +94,8 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
      * pass, and are read past). Fitted only, it hands over the picture without its padding, until a
      * frame whose size or aspect ratio differs from the first's (its fit may differ, and ffmpeg would
      * stretch it to the first's shape): it then stops and returns that frame's index, for a padded
-     * pass from there. (A `select` filter
-     * cannot skip them in ffmpeg: a change of size starts its graph, and its frame count, again.)
+     * pass from there. (A `select` filter cannot skip them in ffmpeg: a change of size starts its
+     * graph, and its frame count, again.)
      */
     async function* pass(padded: boolean, from: number): AsyncGenerator<Frame, number | undefined, undefined> {
       const logFd = openLogFile();
@@ -157,20 +135,20 @@ export async function openVideo(path: string, sniffed: Sniffed, options: VideoSo
             index++;
             continue;
           }
-          const display = log.displaySizeOf(index);
           // Any change of the source's shape since the first frame may change the fit, which ffmpeg
           // would then stretch back to the first's: from here on, ffmpeg pads.
-          if (fitted && display?.from !== 0) return index;
+          if (fitted && !log.sameShapeAsFirst(index)) return index;
           const timeMs = log.timeOf(index);
           const shown = index;
           const render = () => {
             if (shown !== index) throw new Error(`Frame ${shown} was rendered after frame ${index} arrived over it`);
             return square.slice();
           };
-          const picture = fitted ?? pictureIn(display, size);
+          // Fitted, only the picture is shrunk: the rest of the square is black, and so is its mean.
+          // Padded (rare: after a change of shape), the whole square is.
           const small = buffers.next(index);
-          if (picture) small.fill(0);
-          analysis.renderIn(workspace, squareAt, small.byteOffset, picture);
+          if (fitted) small.fill(0);
+          analysis.renderIn(workspace, squareAt, small.byteOffset, fitted);
           yield new Frame(index, { timeMs, rawTimeMs: timeMs }, size, { rgb: small, size: analysisSize, lent: buffers }, render);
           index++;
         }

@@ -19,7 +19,7 @@ const frame = (n: number, s: string) =>
   '[showinfo@source @ 0x55c4c2926700] color_range:tv color_space:bt470bg color_primaries:unknown color_trc:unknown\n';
 
 describe("ffmpeg's log", () => {
-  it('gives the output size from the output header, not the input stream, and each frame its time and display size', () => {
+  it('gives the output size from the output header, not the input stream, and each frame its time and whether its shape is the first', () => {
     const fd = openLogFile();
     try {
       const info = { width: 0, height: 0 } as MediaInfo;
@@ -32,27 +32,24 @@ describe("ffmpeg's log", () => {
       expect(log.outputSize).toEqual({ width: 256, height: 144 });
       expect([info.width, info.height, log.containerMs]).toEqual([1280, 720, 30_000]);
       expect([log.timeOf(0), log.timeOf(1)]).toEqual([0, 42]);
-      expect(log.displaySizeOf(0)).toMatchObject({ from: 0, width: 1280, height: 720 });
-      expect(log.displaySizeOf(1)).toMatchObject({ from: 1, width: 720, height: 1280 });
-      expect(log.displaySizeOf(2)).toBeUndefined();
+      // Frame 1 turned to portrait; frame 2 is not logged yet.
+      expect([0, 1, 2].map((i) => log.sameShapeAsFirst(i))).toEqual([true, false, false]);
     } finally {
       closeSync(fd);
     }
   });
 
-  it('starts a new shape when the logged size or aspect ratio changes, even where the rounded display size does not', () => {
+  it('sees a change of the logged size or aspect ratio even where the rounded display size stays, and for good once seen', () => {
     const fd = openLogFile();
     try {
-      const log = new FfmpegLog({ kill: () => true } as unknown as ChildProcess, fd, resolveLimits(), { width: 0, height: 0 } as MediaInfo);
+      const info = { width: 0, height: 0 } as MediaInfo;
+      const log = new FfmpegLog({ kill: () => true } as unknown as ChildProcess, fd, resolveLimits(), info);
       // 117 px at 3:2 is 175.5: rounded, 176 as 176 px at 1:1 is; ffmpeg's scale filter takes 175.
       const at = (n: number, size: string, sar: string) => frame(n, size).replace('sar:1/1', `sar:${sar}`);
-      writeSync(fd, HEADER + at(0, '117x100', '3/2') + at(1, '176x100', '1/1') + at(2, '176x100', '1/1'));
+      writeSync(fd, HEADER + at(0, '117x100', '3/2') + at(1, '117x100', '3/2') + at(2, '176x100', '1/1') + at(3, '117x100', '3/2'));
       log.readNew();
-      expect([0, 1, 2].map((i) => log.displaySizeOf(i))).toMatchObject([
-        { from: 0, width: 176, height: 100 },
-        { from: 1, width: 176, height: 100 },
-        { from: 1, width: 176, height: 100 },
-      ]);
+      expect([info.width, info.height]).toEqual([176, 100]);
+      expect([0, 1, 2, 3].map((i) => log.sameShapeAsFirst(i))).toEqual([true, true, false, false]);
     } finally {
       closeSync(fd);
     }

@@ -73,7 +73,7 @@ describe('video decoding through ffmpeg', () => {
     }
   });
 
-  // Only the fitted picture (and a margin) is shrunk: the padding around it is black, so the result
+  // Fitted pictures: only the picture is shrunk, as the padding around it is black; so the result
   // must be what shrinking the whole square gives, for every shape and for a shape that changes.
   it.each(['plain.mp4', 'rotated.mp4', 'anamorphic.mp4', 'turning.mkv', 'odd-turning.mkv', 'odd-wide.mp4', 'odd-tall.mp4'])(
     'makes %s\'s analysis images from the whole square, to the byte',
