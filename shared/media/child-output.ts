@@ -13,13 +13,13 @@ export interface ByteSink {
   readonly full: boolean;
 }
 
-/** A sink of a fixed number of bytes, one buffer (its own, or the one given) filled again after each `reset`. */
+/** A sink of a fixed number of bytes: the buffer given, filled again after each `reset`. */
 export class FixedBytes implements ByteSink {
   readonly bytes: Uint8Array;
   #filled = 0;
 
-  constructor(lengthOrBuffer: number | Uint8Array) {
-    this.bytes = typeof lengthOrBuffer === 'number' ? new Uint8Array(lengthOrBuffer) : lengthOrBuffer;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
   }
 
   reset(): this {

@@ -24,7 +24,7 @@ describe('ChildOutput', () => {
     let inOrder = true;
     try {
       const size = 196_608;
-      const sink = new FixedBytes(size);
+      const sink = new FixedBytes(new Uint8Array(size));
       while (await output.fill(sink.reset())) {
         for (let i = 0; i < size; i++) inOrder &&= sink.bytes[i] === (received + i) % 251;
         received += size;
@@ -41,7 +41,7 @@ describe('ChildOutput', () => {
   it('ends with the error it was failed with', async () => {
     const output = await ChildOutput.open();
     output.fail(new Error('no such program'));
-    await expect(output.fill(new FixedBytes(1))).rejects.toThrow('no such program');
+    await expect(output.fill(new FixedBytes(new Uint8Array(1)))).rejects.toThrow('no such program');
     output.destroy();
   });
 });
